@@ -1,0 +1,90 @@
+"""Turn text into the terms BM25 ranks by: the same function for passages and for questions.
+
+Lower-cased Unicode words; numbers kept whole (``$250`` → ``250``, ``18.9`` stays ``18.9``,
+``1,000`` → ``1000``); English stop words dropped; Snowball (Porter 2) stems, so "sanction" and
+"sanctions" meet. The choice is measured in ``bench/tokenizers.py`` and explained in the README.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["ANALYZER_VERSION", "STOP_WORDS", "analyze", "analyze_question", "stem"]
+
+# Bump when the output of analyze() changes: saved indexes made by another version are rebuilt.
+ANALYZER_VERSION = "1"
+
+# A word, or a number with its decimal/thousands separators ("18.9", "1,000", "2021-22" → two).
+# Han, kana and Hangul have no spaces between words: each character is a term of its own.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(
+    rf"[{_CJK}]|\d+(?:[.,]\d+)*|[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)*|[^\W_{_CJK}]+",
+    re.UNICODE,
+)
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all am an and any are aren't as at be because been before
+    being below between both but by can can't cannot could couldn't did didn't do does doesn't
+    doing don't down during each few for from further had hadn't has hasn't have haven't having he
+    he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if
+    in into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on
+    once only or other ought our ours ourselves out over own same shan't she she'd she'll she's
+    should shouldn't so some such than that that's the their theirs them themselves then there
+    there's these they they'd they'll they're they've this those through to too under until up
+    very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's
+    which while who who's whom why why's with won't would wouldn't you you'd you'll you're you've
+    your yours yourself yourselves s t d ll m re ve also just will may might shall must
+    """.split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import Stemmer  # PyStemmer: the Snowball stemmers compiled to C
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball English stem of a lower-case word (numbers and non-Latin words unchanged)."""
+    if not word.isascii() or not word.isalpha():
+        return word
+    return _stemmer().stemWord(word)  # type: ignore[attr-defined, no-any-return]
+
+
+def _normalise(token: str) -> str:
+    token = token.replace("’", "'")
+    if token[0].isdigit():
+        if _THOUSANDS.match(token):
+            return token.replace(",", "")
+        return token.rstrip(".,")
+    if "'" in token:
+        head, _, tail = token.partition("'")
+        # "china's" → "china", "don't" stays whole (then dropped as a stop word)
+        if tail in {"s", ""}:
+            return head
+    return token
+
+
+def analyze(text: str) -> list[str]:
+    """The terms of ``text`` in order, repeats kept (BM25 counts them)."""
+    out: list[str] = []
+    for raw in _TOKEN.findall(text.lower()):
+        token = _normalise(raw)
+        if not token or token in STOP_WORDS:
+            continue
+        out.append(stem(token))
+    return out
+
+
+# "How much", "how many"...: the adverb asks for a quantity; it is not a word the answer contains.
+_QUESTION_FRAME = re.compile(r"\bhow\s+(?:much|many|long|often|far|old)\b", re.IGNORECASE)
+
+
+def analyze_question(question: str) -> list[str]:
+    """The terms of a question: as ``analyze``, minus question framing ("how much", "how many")."""
+    return analyze(_QUESTION_FRAME.sub("how", question))

@@ -1,0 +1,198 @@
+"""The extractive answer: pick the sentences that best answer a question, quote them, cite them.
+
+Each sentence of the top passages is scored by
+- how much of the question it covers, weighting each question term by its IDF (so rare, telling
+  words count more than common ones, and a term the corpus lacks counts as missing);
+- the BM25 rank of its passage, relative to the best passage;
+- the coverage of its neighbours, a little, since an answer often follows the sentence that
+  names the subject.
+Near-duplicates are dropped and the best few are quoted, best first.
+
+The abstain rule, measurable from the outside: askbrief abstains when the best sentence covers
+less than ``MIN_COVERAGE`` of the question's IDF weight. A question whose telling words are not
+in the corpus ("lemon meringue pie") cannot pass it however common its other words are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .analysis import analyze
+from .sentences import sentence_spans
+from .types import Answer, Citation, Hit, Passage
+
+__all__ = ["MIN_COVERAGE", "QuestionTerms", "compose_answer", "markdown_escape"]
+
+MIN_COVERAGE = 0.45
+_RANK_WEIGHT = 0.25
+_NEIGHBOUR_WEIGHT = 0.15
+_MIN_RELATIVE = 0.55  # a quote must score at least this share of the best quote
+_DUPLICATE_JACCARD = 0.6
+_MAX_QUOTE_CHARS = 600
+_LONG_PENALTY = 0.1
+_PAIR_PENALTY = 0.05
+_UNFINISHED_PENALTY = 0.1
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """The question's distinct terms and the IDF weight of each (a missing term gets the most)."""
+
+    weights: dict[str, float]
+
+    @classmethod
+    def of(cls, terms: Sequence[str], idf: Callable[[str], float]) -> QuestionTerms:
+        return cls({t: idf(t) for t in dict.fromkeys(terms)})
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+    def coverage(self, terms: set[str]) -> float:
+        total = self.total
+        if total <= 0:
+            return 0.0
+        return sum(w for t, w in self.weights.items() if t in terms) / total
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit: Hit
+    start: int  # offsets into the document text
+    end: int
+    quote: str
+    terms: frozenset[str]
+    coverage: float
+    score: float
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+
+
+def markdown_escape(text: str) -> str:
+    """Text that Markdown shows as written: no emphasis, links, HTML or headings from documents."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _sentences(hit: Hit, following: Passage | None) -> list[tuple[int, int]]:
+    """Sentence spans (document offsets) of a hit's passage, then the first two of the next one."""
+    p = hit.passage
+    spans = [(p.start + s, p.start + e) for s, e in sentence_spans(p.text)]
+    if following is not None and following.start == p.end:
+        spans += [(following.start + s, following.start + e)
+                  for s, e in sentence_spans(following.text)[:2]]
+    return spans
+
+
+def _candidates(
+    hits: Sequence[Hit],
+    question: QuestionTerms,
+    next_passage: Callable[[Passage], Passage | None] | None,
+) -> list[_Candidate]:
+    """Every sentence, and every pair of adjacent sentences, of the hits, scored."""
+    if not hits:
+        return []
+    best = max(h.score for h in hits) or 1.0
+    out: list[_Candidate] = []
+    for hit in hits:
+        p = hit.passage
+        following = next_passage(p) if next_passage is not None else None
+        text = p.text + (following.text if following is not None and following.start == p.end else "")
+        spans = _sentences(hit, following)
+        own = sum(1 for s, _ in spans if s < p.end)
+        term_sets = [set(analyze(text[s - p.start : e - p.start])) for s, e in spans]
+        covs = [question.coverage(ts) for ts in term_sets]
+        rank = _RANK_WEIGHT * hit.score / best
+        for i in range(own):
+            s, e = spans[i]
+            if covs[i] > 0:
+                neighbour = max(covs[i - 1] if i > 0 else 0.0, covs[i + 1] if i + 1 < len(covs) else 0.0)
+                # A sentence that ends in a colon introduces what follows: alone it is unfinished.
+                unfinished = _UNFINISHED_PENALTY if text[e - p.start - 1] == ":" else 0.0
+                long = _LONG_PENALTY if e - s > _MAX_QUOTE_CHARS else 0.0
+                score = covs[i] + rank + _NEIGHBOUR_WEIGHT * neighbour - unfinished - long
+                out.append(_Candidate(hit, s, e, text[s - p.start : e - p.start],
+                                      frozenset(term_sets[i]), covs[i], score))
+            if i + 1 < len(spans):
+                s2, e2 = spans[i + 1]
+                union = term_sets[i] | term_sets[i + 1]
+                cov = question.coverage(union)
+                if cov > max(covs[i], covs[i + 1]) or text[e - p.start - 1] == ":":
+                    long = _LONG_PENALTY if e2 - s > _MAX_QUOTE_CHARS else 0.0
+                    score = cov + rank - _PAIR_PENALTY - long
+                    out.append(_Candidate(hit, s, e2, text[s - p.start : e2 - p.start],
+                                          frozenset(union), cov, score))
+    out.sort(key=lambda c: (-c.score, c.hit.passage.id, c.start))
+    return out
+
+
+def _is_duplicate(c: _Candidate, chosen: list[_Candidate]) -> bool:
+    for other in chosen:
+        if c.hit.passage.source == other.hit.passage.source and c.start < other.end and other.start < c.end:
+            return True
+        union = c.terms | other.terms
+        if union and len(c.terms & other.terms) / len(union) >= _DUPLICATE_JACCARD:
+            return True
+    return False
+
+
+def compose_answer(
+    question: str,
+    hits: Sequence[Hit],
+    terms: QuestionTerms,
+    *,
+    max_quotes: int = 4,
+    next_passage: Callable[[Passage], Passage | None] | None = None,
+) -> Answer:
+    """Quote the best sentences of ``hits`` for ``question``, or abstain. ``next_passage`` lets a
+    quote run on into the passage that follows a hit."""
+    candidates = _candidates(hits, terms, next_passage)
+    if not candidates or max(c.coverage for c in candidates) < MIN_COVERAGE:
+        return abstain(question, hits)
+    floor = candidates[0].score * _MIN_RELATIVE
+    chosen: list[_Candidate] = []
+    for c in candidates:
+        if len(chosen) >= max_quotes or c.score < floor:
+            break
+        if not _is_duplicate(c, chosen):
+            chosen.append(c)
+    citations = tuple(
+        Citation(
+            n=n,
+            source=c.hit.passage.source,
+            title=c.hit.passage.title,
+            quote=c.quote,
+            start=c.start,
+            end=c.end,
+            line=c.hit.passage.line + c.hit.passage.text.count("\n", 0, c.start - c.hit.passage.start),
+            page=c.hit.passage.page,
+            score=c.score,
+        )
+        for n, c in enumerate(chosen, start=1)
+    )
+    return Answer(
+        question=question,
+        markdown=render_markdown(citations),
+        abstained=False,
+        citations=citations,
+        hits=tuple(hits),
+    )
+
+
+def abstain(question: str, hits: Sequence[Hit]) -> Answer:
+    text = "The documents do not answer this question."
+    if hits:
+        text += " The closest passages are listed as sources you may want to read."
+    return Answer(question=question, markdown=text, abstained=True, citations=(), hits=tuple(hits))
+
+
+def render_markdown(citations: Sequence[Citation]) -> str:
+    """Quotes, each followed by its marker, then the numbered source list."""
+    quotes = [f"> {markdown_escape(c.quote)} [{c.n}]" for c in citations]
+    sources = []
+    for c in citations:
+        where = f"page {c.page}, line {c.line}" if c.page is not None else f"line {c.line}"
+        sources.append(f"[{c.n}] {markdown_escape(c.source)}, {where} — {markdown_escape(c.title)}")
+    return "\n>\n".join(quotes) + "\n\n**Sources**\n\n" + "  \n".join(sources)

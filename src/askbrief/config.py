@@ -1,0 +1,256 @@
+"""Settings: one TOML file, ``--config FILE``, and ``ASKBRIEF_SECTION__KEY`` environment overrides.
+
+Every model forbids unknown keys, so a typo is an error naming the key and the file rather than a
+setting silently ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from .errors import ConfigError
+
+__all__ = [
+    "EXAMPLE_CONFIG",
+    "AnswerSettings",
+    "BackendSettings",
+    "CorpusSettings",
+    "IndexSettings",
+    "Settings",
+    "default_config_path",
+    "load_settings",
+    "render_settings",
+]
+
+ENV_PREFIX = "ASKBRIEF_"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class CorpusSettings(_Section):
+    path: Path | None = None
+    """The folder to answer from; the bundled sample corpus when unset."""
+    max_file_mb: float = Field(default=50.0, gt=0)
+    """Files larger than this are skipped with a reason."""
+
+
+class IndexSettings(_Section):
+    passage_tokens: int = Field(default=160, ge=32, le=2000)
+    """Upper bound on a passage's length in tiktoken tokens."""
+    cache_dir: Path | None = None
+    """Where saved indexes live; the platform's user cache folder when unset."""
+
+
+class AnswerSettings(_Section):
+    k: int = Field(default=8, ge=1, le=100)
+    """How many top passages the answer is composed from."""
+    max_quotes: int = Field(default=4, ge=1, le=20)
+    """At most this many quotes in an extractive answer."""
+
+
+class BackendSettings(_Section):
+    name: str = "extractive"
+    """'extractive' (offline, default), 'openai', 'ollama', or an installed plugin's name."""
+    base_url: str | None = None
+    """The server, e.g. http://127.0.0.1:8080/v1 (openai) or http://127.0.0.1:11434 (ollama)."""
+    model: str | None = None
+    """The model name the server knows, e.g. 'gpt-4o-mini' or 'llama3.2'."""
+    api_key_env: str | None = None
+    """The environment variable that holds the API key."""
+    api_key: SecretStr | None = None
+    """The key itself, if you must keep it in the file (prefer api_key_env)."""
+    timeout: float = Field(default=30.0, gt=0, le=3600)
+    """Overall limit in seconds for one answer: connecting, retries and streaming included."""
+    connect_timeout: float = Field(default=10.0, gt=0, le=600)
+    """Seconds to wait for the server to accept the connection (never more than timeout)."""
+    retries: int = Field(default=2, ge=0, le=10)
+    """Retries after HTTP 429 (rate limited); a server error (5xx) is retried at most once."""
+    temperature: float = Field(default=0.2, ge=0, le=2)
+    max_tokens: int = Field(default=800, ge=1)
+    """The longest answer asked for; also the share of the context kept free for it."""
+    context_tokens: int = Field(default=8192, ge=256)
+    """The model's context size; passages fill it minus ``max_tokens`` and the prompt."""
+    history_share: float = Field(default=0.25, ge=0, le=0.9)
+    """At most this share of the prompt budget goes to earlier turns of a conversation."""
+    prompts_dir: Path | None = None
+    """A folder whose system.md / user.md replace the bundled templates (missing ones fall back)."""
+
+
+class Settings(_Section):
+    corpus: CorpusSettings = CorpusSettings()
+    index: IndexSettings = IndexSettings()
+    answer: AnswerSettings = AnswerSettings()
+    backend: BackendSettings = BackendSettings()
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("askbrief") / "config.toml"
+
+
+def _env_overrides(env: Mapping[str, str]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """``ASKBRIEF_BACKEND__MODEL=x`` → ``{"backend": {"model": "x"}}``, and which variable set
+    each ``section.key`` (so an error can name the variable rather than the file)."""
+    out: dict[str, dict[str, str]] = {}
+    origins: dict[str, str] = {}
+    for key, value in env.items():
+        if not key.startswith(ENV_PREFIX) or "__" not in key:
+            continue
+        section, _, name = key[len(ENV_PREFIX) :].lower().partition("__")
+        out.setdefault(section, {})[name] = value
+        origins[f"{section}.{name}"] = key
+        origins.setdefault(section, key)
+    return out, origins
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _describe_error(exc: ValidationError, path: Path, origins: Mapping[str, str]) -> str:
+    """One line naming where the bad value came from (file or variable), the key and the fix."""
+    err = exc.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    key = ".".join(loc)
+    origin = origins.get(".".join(loc[:2])) or (origins.get(loc[0]) if len(loc) == 1 else None)
+    where = f"environment variable {origin}" if origin else str(path)
+    if err["type"] == "extra_forbidden":
+        model: type[BaseModel] = Settings
+        for part in loc[:-1]:
+            field = model.model_fields.get(part)
+            annotation = field.annotation if field else None
+            if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+                break
+            model = annotation
+        known = ", ".join(model.model_fields)
+        return f"{where}: unknown key {key!r} (known keys here: {known})"
+    return f"{where}: {key}: {err['msg']}"
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from ``path`` (or the default location if it exists) and the environment."""
+    env = os.environ if env is None else env
+    explicit = path is not None
+    path = path if path is not None else default_config_path()
+    data: dict[str, Any] = {}
+    if path.exists() or explicit:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {path}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    overrides, origins = _env_overrides(env)
+    data = _merge(data, overrides)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe_error(exc, path, origins)) from None
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, SecretStr):
+        return '"****"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    # JSON string escapes are valid TOML basic-string escapes.
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def render_settings(settings: Settings) -> str:
+    """The effective settings as TOML-like text for ``askbrief config``; secrets show as ****.
+
+    Unset keys are written as comments, since TOML has no null.
+    """
+    lines: list[str] = []
+    for section_name in type(settings).model_fields:
+        section = getattr(settings, section_name)
+        if lines:
+            lines.append("")
+        lines.append(f"[{section_name}]")
+        for key in type(section).model_fields:
+            value = getattr(section, key)
+            if value is None:
+                lines.append(f"# {key} is not set")
+            else:
+                lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+EXAMPLE_CONFIG = """\
+# askbrief config file (TOML). Every key is optional; the values shown are the defaults.
+# Any key can also be set from the environment: ASKBRIEF_SECTION__KEY, e.g.
+#   ASKBRIEF_BACKEND__MODEL=llama3.2
+
+[corpus]
+# The folder to answer from; the bundled sample corpus when unset.
+# path = "~/notes"
+# Files larger than this (MB) are skipped with a reason.
+max_file_mb = 50.0
+
+[index]
+# Upper bound on a passage's length in tokens.
+passage_tokens = 160
+# Where saved indexes live; the platform's user cache folder when unset.
+# cache_dir = "~/.cache/askbrief"
+
+[answer]
+# How many top passages an answer is composed from.
+k = 8
+# At most this many quotes in an extractive answer.
+max_quotes = 4
+
+[backend]
+# 'extractive' answers offline with verbatim quotes and needs nothing else.
+# 'openai' (any OpenAI-compatible server) and 'ollama' write prose from the same passages;
+# askbrief checks every citation they make. Plugins add more names.
+name = "extractive"
+
+# An OpenAI-compatible server (llama.cpp, vLLM, LM Studio, OpenAI, ...):
+# name = "openai"
+# base_url = "http://127.0.0.1:8080/v1"
+# model = "gpt-4o-mini"
+# api_key_env = "OPENAI_API_KEY"   # the variable holding the key (preferred)
+# api_key = "sk-..."               # or the key itself (shown as **** by askbrief)
+
+# Ollama's own API:
+# name = "ollama"
+# base_url = "http://127.0.0.1:11434"
+# model = "llama3.2"
+
+# Overall limit in seconds for one answer, retries and streaming included.
+timeout = 30.0
+# Seconds to wait for the server to accept the connection.
+connect_timeout = 10.0
+# Retries after HTTP 429 (rate limited), never waiting past timeout.
+retries = 2
+temperature = 0.2
+# The longest answer asked for; this much of the context is kept free for it.
+max_tokens = 800
+# The model's context size; the best passages that fit whole are sent.
+context_tokens = 8192
+# At most this share of the prompt budget goes to earlier turns of a conversation.
+history_share = 0.25
+# A folder whose system.md / user.md replace the bundled prompt templates.
+# prompts_dir = "~/askbrief-prompts"
+"""

@@ -1,0 +1,139 @@
+"""Split a document into passages: runs of whole sentences, bounded in tiktoken tokens.
+
+Passages never cross a paragraph boundary unless paragraphs are short enough to share one, and
+never split a sentence unless that one sentence is longer than the bound (then it is cut at word
+boundaries). Each passage is a contiguous span of the document text, so offsets stay exact.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from .sentences import paragraph_spans, sentence_spans
+from .tokens import encoding
+from .types import Document, Passage
+
+__all__ = ["LineIndex", "split_document"]
+
+_WORD_BREAK = re.compile(r"\s+")
+
+
+class LineIndex:
+    """Map character offsets to 1-based line numbers (and PDF pages) in one pass over the text."""
+
+    def __init__(self, text: str, page_starts: tuple[int, ...] | None = None) -> None:
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self._pages = page_starts
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+    def page(self, offset: int) -> int | None:
+        if not self._pages:
+            return None
+        return bisect.bisect_right(self._pages, offset)
+
+
+def heading_at(doc: Document, offset: int) -> str:
+    """The nearest heading at or before ``offset``, or "" if none."""
+    if not doc.headings:
+        return ""
+    i = bisect.bisect_right([h[0] for h in doc.headings], offset) - 1
+    return doc.headings[i][1] if i >= 0 else ""
+
+
+def _units(doc: Document, max_tokens: int) -> Iterator[tuple[int, int, int, bool]]:
+    """(start, end, tokens, starts_paragraph) for each sentence, long ones cut at word breaks."""
+    enc = encoding()
+    text = doc.text
+    breaks = set()
+    if doc.page_starts:
+        breaks = set(doc.page_starts)
+    for p_start, p_end in paragraph_spans(text):
+        spans = sentence_spans(text, p_start, p_end)
+        counts = [len(t) for t in enc.encode_ordinary_batch([text[s:e] for s, e in spans])]
+        first = True
+        for (s, e), n in zip(spans, counts, strict=True):
+            if n <= max_tokens:
+                yield s, e, n, first or s in breaks
+            else:
+                yield from _cut_long(text, s, e, max_tokens, first)
+            first = False
+
+
+def _cut_long(text: str, start: int, end: int, max_tokens: int, first: bool) -> Iterator[tuple[int, int, int, bool]]:
+    """Cut one over-long sentence into pieces of at most ``max_tokens`` at white space."""
+    enc = encoding()
+    pos = start
+    while pos < end:
+        # Characters per token is rarely below 2 in prose; start from a generous guess and shrink.
+        stop = min(end, pos + max_tokens * 4)
+        while True:
+            piece = text[pos:stop]
+            n = len(enc.encode_ordinary(piece))
+            if n <= max_tokens or stop - pos <= 1:
+                break
+            cut = None
+            for m in _WORD_BREAK.finditer(text, pos, stop):
+                if m.start() > pos and m.start() < pos + (stop - pos) * 0.9:
+                    cut = m.start()
+            stop = cut if cut else pos + max(1, int((stop - pos) * 0.8))
+        yield pos, stop, n, first
+        first = False
+        pos = stop
+        while pos < end and text[pos].isspace():
+            pos += 1
+
+
+def split_document(doc: Document, max_tokens: int, first_id: int = 0) -> list[Passage]:
+    """The passages of ``doc``, numbered from ``first_id``; they cover every sentence once."""
+    lines = LineIndex(doc.text, doc.page_starts)
+    passages: list[Passage] = []
+    current: list[tuple[int, int, int, bool]] = []
+    used = 0
+
+    def flush() -> None:
+        nonlocal current, used
+        if not current:
+            return
+        start, end = current[0][0], current[-1][1]
+        passages.append(
+            Passage(
+                id=first_id + len(passages),
+                source=doc.source,
+                title=doc.title,
+                start=start,
+                end=end,
+                line=lines.line(start),
+                page=lines.page(start),
+                heading=heading_at(doc, start),
+                text=doc.text[start:end],
+            )
+        )
+        current, used = [], 0
+
+    page_breaks = set(doc.page_starts or ())
+    heading_starts = {h[0] for h in doc.headings}
+    for unit in _units(doc, max_tokens):
+        start, _, n, new_paragraph = unit
+        crosses_page = any(start >= b > current[0][0] for b in page_breaks) if current else False
+        # A new paragraph may join the passage only while the passage is still short (half full).
+        if current and (
+            used + n > max_tokens
+            or crosses_page
+            or start in heading_starts
+            or (new_paragraph and used > max_tokens // 2)
+        ):
+            flush()
+        current.append(unit)
+        used += n
+    flush()
+    # Close the gaps: each passage runs up to the next one's start, so that neighbouring passages
+    # joined end to end are the document text itself (answers may quote across the seam).
+    for i in range(len(passages) - 1):
+        nxt = passages[i + 1].start
+        passages[i] = replace(passages[i], end=nxt, text=doc.text[passages[i].start : nxt])
+    return passages

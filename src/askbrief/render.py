@@ -1,0 +1,42 @@
+"""Plain-text rendering of an answer for terminals and pipes (the CLI and the REPL)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .types import Answer
+
+__all__ = ["plain_answer", "safe_text"]
+
+
+def safe_text(text: str) -> str:
+    """Document text made safe to print: no escape sequences or other control characters."""
+    return "".join(ch if ch in "\n\t" or (ch >= " " and ch != "\x7f" and not 0x80 <= ord(ch) < 0xA0)
+                   else "�" for ch in text)
+
+
+def plain_answer(answer: Answer, width: int = 88) -> str:
+    """Quotes, each with its [n], then the sources; or the abstention and the closest passages."""
+    out: list[str] = []
+    for notice in answer.notices:
+        out.append(f"note: {safe_text(notice)}")
+    if answer.abstained:
+        out.append(safe_text(answer.markdown))
+        for i, hit in enumerate(answer.hits[:3], start=1):
+            p = hit.passage
+            out.append(f"  closest {i}: {safe_text(p.source)}, line {p.line} — {safe_text(p.title)}")
+        return "\n".join(out) + "\n"
+    if answer.backend != "extractive":
+        out.append(safe_text(answer.markdown))
+        out.append("")
+    else:
+        for c in answer.citations:
+            quote = " ".join(safe_text(c.quote).split())
+            out.append(textwrap.fill(f"“{quote}” [{c.n}]", width=width, subsequent_indent="  "))
+            out.append("")
+    out.append("Sources:")
+    for c in answer.citations:
+        where = f"page {c.page}, line {c.line}" if c.page is not None else f"line {c.line}"
+        flag = "" if c.verified else "  [NOT VERIFIED]"
+        out.append(f"  [{c.n}] {safe_text(c.source)}, {where} — {safe_text(c.title)}{flag}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,132 @@
+"""Session: the one facade the CLI, the REPL and the TUI call to open a corpus and ask it.
+
+It owns the settings and the open index; it turns a question into retrieval terms, hits and an
+answer (extractive, or from the configured LLM backend with checked citations).
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from .analysis import analyze_question
+from .compose import QuestionTerms, abstain, compose_answer
+from .config import Settings
+from .errors import QuestionError
+from .index import Index
+from .library import IndexReport, Progress, open_index
+from .resources import bundled_dir
+from .types import Answer, Hit, Timings
+
+__all__ = ["MAX_QUESTION_CHARS", "Session", "clean_question", "resolve_corpus"]
+
+MAX_QUESTION_CHARS = 4000
+
+
+def clean_question(question: str) -> str:
+    """The question with control characters removed and white space folded; raises on empty."""
+    text = "".join(
+        ch if not unicodedata.category(ch).startswith("C") else " " for ch in question
+    )
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("the question is empty: type a question about your documents")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}"
+        )
+    return text
+
+
+def resolve_corpus(corpus: Path | None) -> Path:
+    """The folder to open: the given one, or the bundled samples when none is given. The name
+    ``seeds`` means the bundled samples too, unless a folder of that name is right here."""
+    if corpus is None:
+        return bundled_dir("seeds")
+    corpus = Path(corpus).expanduser()
+    if str(corpus) == "seeds" and not corpus.exists():
+        return bundled_dir("seeds")
+    return corpus
+
+
+class Session:
+    """An open corpus and the settings to answer from it."""
+
+    def __init__(self, settings: Settings, corpus: Path | None = None) -> None:
+        self.settings = settings
+        self.corpus_dir = resolve_corpus(corpus or settings.corpus.path)
+        self._index: Index | None = None
+        self.report: IndexReport | None = None
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            self.open()
+        assert self._index is not None
+        return self._index
+
+    def open(self, progress: Progress | None = None, *, force: bool = False) -> IndexReport:
+        """Load the saved index, refreshing it if files changed, or build it."""
+        self._index, self.report = open_index(
+            self.corpus_dir, self.settings, progress=progress, force=force
+        )
+        return self.report
+
+    def retrieve(self, question: str, k: int | None = None) -> tuple[list[Hit], QuestionTerms]:
+        terms = analyze_question(question)
+        index = self.index
+        hits = index.hits(terms, k or self.settings.answer.k)
+        return hits, QuestionTerms.of(terms, index.term_idf)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        on_text: Callable[[str], None] | None = None,
+        history: Sequence[tuple[str, str]] = (),
+    ) -> Answer:
+        """Answer ``question`` from the corpus; never raises for an unanswerable question.
+
+        With an LLM backend configured, ``on_text`` receives its text as it streams, and
+        ``history`` (earlier (question, answer) pairs, oldest first) is sent along; if the backend
+        fails, the extractive answer comes back with a notice saying so.
+        """
+        question = clean_question(question)
+        t0 = time.perf_counter()
+        index_was_open = self._index is not None
+        _ = self.index
+        t1 = time.perf_counter()
+        hits, terms = self.retrieve(question, k)
+        t2 = time.perf_counter()
+
+        def extractive() -> Answer:
+            if not terms.weights:
+                return replace(
+                    abstain(question, hits),
+                    notices=("the question has no searchable words (only stop words or symbols)",),
+                )
+            return compose_answer(
+                question, hits, terms, max_quotes=self.settings.answer.max_quotes,
+                next_passage=self.index.next_passage,
+            )
+
+        if self.settings.backend.name == "extractive":
+            answer = extractive()
+        else:
+            from .backends.base import Turn
+            from .generate import generate_answer
+
+            answer = generate_answer(
+                question, hits, self.settings, on_text=on_text, fallback=extractive,
+                history=[Turn(q, a) for q, a in history],
+            )
+        t3 = time.perf_counter()
+        load_ms = 0.0 if index_was_open else (t1 - t0) * 1000
+        return replace(
+            answer,
+            timings=Timings(load_ms=load_ms, retrieve_ms=(t2 - t1) * 1000, compose_ms=(t3 - t2) * 1000),
+        )

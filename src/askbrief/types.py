@@ -1,0 +1,145 @@
+"""Values made in memory and passed between the layers. Frozen: nothing downstream edits them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Answer",
+    "Citation",
+    "Document",
+    "FileInfo",
+    "Hit",
+    "Passage",
+    "Skipped",
+    "Timings",
+]
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """A candidate file found by scanning a corpus folder, before it is read."""
+
+    source: str  # path relative to the corpus folder, with forward slashes
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file left out of the corpus, and why (shown in the index summary)."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One file's text as askbrief reads it; every offset elsewhere points into ``text``."""
+
+    source: str
+    title: str
+    text: str
+    size: int = 0
+    mtime_ns: int = 0
+    encoding: str = "utf-8"
+    # Character offset where each PDF page starts (page 1 first); None for non-paged formats.
+    page_starts: tuple[int, ...] | None = None
+    # (offset, heading text) for each heading found (Markdown #, HTML h1-h6), in order.
+    headings: tuple[tuple[int, str], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of a document, the unit BM25 ranks. ``text == document.text[start:end]``."""
+
+    id: int
+    source: str
+    title: str
+    start: int
+    end: int
+    line: int  # 1-based line of ``start`` in the document text
+    page: int | None
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage with its retrieval score, best first."""
+
+    passage: Passage
+    score: float
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quote in an answer: ``document.text[start:end] == quote``."""
+
+    n: int
+    source: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    line: int
+    page: int | None
+    score: float
+    verified: bool = True
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "n": self.n,
+            "source": self.source,
+            "title": self.title,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "page": self.page,
+            "score": round(self.score, 4),
+            "verified": self.verified,
+        }
+
+
+@dataclass(frozen=True)
+class Timings:
+    load_ms: float = 0.0
+    retrieve_ms: float = 0.0
+    compose_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What askbrief answers: Markdown with ``[n]`` markers, and the citations behind them."""
+
+    question: str
+    markdown: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    backend: str = "extractive"
+    hits: tuple[Hit, ...] = ()
+    timings: Timings = field(default_factory=Timings)
+    notices: tuple[str, ...] = ()  # one-line notes for the user (fallbacks, flagged citations)
+    sent_passages: tuple[int, ...] = ()  # passage ids sent to an LLM backend
+    context_terms: tuple[str, ...] = ()  # terms borrowed from earlier turns of a conversation
+    conversation: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "answer": self.markdown,
+            "abstained": self.abstained,
+            "backend": self.backend,
+            "citations": [c.as_json() for c in self.citations],
+            "timings": {
+                "load_ms": round(self.timings.load_ms, 2),
+                "retrieve_ms": round(self.timings.retrieve_ms, 2),
+                "compose_ms": round(self.timings.compose_ms, 2),
+            },
+            "notices": list(self.notices),
+            "sent_passages": list(self.sent_passages),
+            "context_terms": list(self.context_terms),
+            "conversation": self.conversation,
+        }
