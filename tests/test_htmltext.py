@@ -127,6 +127,13 @@ def test_layout_and_dropping(html: str, text: str) -> None:
     assert_paragraphs_match_scorer(html)
 
 
+def test_many_unclosed_boilerplate_elements_keep_all_text() -> None:
+    html = "".join(f"<aside>side {i}<nav>menu {i}" for i in range(30)) + "<p>end"
+    text = extract_html(html).text
+    assert "side 0" in text and "menu 29" in text and text.endswith("end")
+    assert_paragraphs_match_scorer(html)
+
+
 def test_heading_offsets_point_at_heading_text() -> None:
     html = "<p>intro</p><h2>  Setup <a class='headerlink' href='#s'>#</a></h2><p>x</p><h3>Run</h3>"
     page = extract_html(html)

@@ -215,11 +215,11 @@ def _parse(path: Path, info: FileInfo, data: bytes) -> Document:
     else:
         text, encoding, warnings = decode_text(data)
         title, headings = _text_title_and_headings(suffix, text)
-    if not text.strip():
+    if not text.replace("\ufeff", "").strip():
         raise SkipFile("no text")
     return Document(
         source=info.source,
-        title=_clip(title) or path.stem,
+        title=_clip(title.replace("\ufeff", "").strip()) or path.stem,
         text=text,
         size=info.size,
         mtime_ns=info.mtime_ns,
@@ -240,8 +240,11 @@ def decode_text(data: bytes) -> tuple[str, str, tuple[str, ...]]:
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
+            # A UTF-8 BOM stays in the text as U+FEFF, as open(encoding="utf-8") reads it, so
+            # offsets agree with any tool that reads the file that way.
+            codec = "utf-8" if name == "utf-8-sig" else name
             try:
-                return _universal(data.decode(name)), name, ()
+                return _universal(data.decode(codec)), name, ()
             except UnicodeDecodeError:
                 text = data.decode(name, errors="replace")
                 return _universal(text), name, (f"some bytes were not valid {name}",)

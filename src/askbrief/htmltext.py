@@ -39,6 +39,7 @@ _PARAGRAPH = _tags(
 _LINE = _tags("br li tr dt dd caption figcaption summary legend option")
 _CELL = _tags("td th")
 _HEADINGS = _tags("h1 h2 h3 h4 h5 h6")
+_MAX_REPARSES = 8  # each unclosed boilerplate element costs one more parse of the page
 # HTML's own whitespace only: a no-break space stays, in case a checker keeps it too.
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
@@ -97,21 +98,27 @@ def _declared_charset(head: bytes) -> str | None:
 
 def extract_html(html: str) -> HtmlText:
     """Parse ``html``; a boilerplate element left unclosed is kept rather than eat the page."""
+    html = html.replace("\r\n", "\n").replace("\r", "\n")
     keep: set[int] = set()
-    while True:
+    for _ in range(_MAX_REPARSES):
         parser = _TextParser(keep)
-        parser.feed(html.replace("\r\n", "\n").replace("\r", "\n"))
+        parser.feed(html)
         parser.close()
         unclosed = parser.unclosed_drop()
         if unclosed is None:
             return parser.result()
         keep.add(unclosed)
+    parser = _TextParser(keep, lenient=True)  # a page this broken keeps all but scripts
+    parser.feed(html)
+    parser.close()
+    return parser.result()
 
 
 class _TextParser(HTMLParser):
-    def __init__(self, keep: set[int]) -> None:
+    def __init__(self, keep: set[int], *, lenient: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self._keep = keep  # indexes of start tags whose drop was never closed
+        self._lenient = lenient
         self._tag_index = 0
         self._parts: list[str] = []
         self._length = 0
@@ -195,6 +202,8 @@ class _TextParser(HTMLParser):
 
     # -- helpers -------------------------------------------------------------------------
     def _should_drop(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        if self._lenient:
+            return tag in ("script", "style")
         if tag in _ALWAYS_DROP or tag == "nav":
             return True
         values = dict(attrs)
