@@ -30,10 +30,47 @@ _RANK_WEIGHT = 0.25
 _NEIGHBOUR_WEIGHT = 0.15
 _MIN_RELATIVE = 0.55  # a quote must score at least this share of the best quote
 _DUPLICATE_JACCARD = 0.6
+_COPY_JACCARD = 0.8
 _MAX_QUOTE_CHARS = 600
 _LONG_PENALTY = 0.1
 _PAIR_PENALTY = 0.05
 _UNFINISHED_PENALTY = 0.1
+_CODE_PENALTY = 0.4
+_FRAGMENT_PENALTY = 0.25
+_SHORT_PENALTY = 0.15
+_FOCUS_BONUS = 0.15
+
+
+# "What is X?", "Who was X?", "What does X do/mean/return?": X is what the answer is about, and a
+# sentence that starts with it ("X is ...", "X, the ...") is usually the answer.
+_FOCUS = (
+    re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?P<x>.+?)\s*\??\s*$", re.I),
+    re.compile(r"^\s*what\s+(?:does|do|did)\s+(?:an?\s+|the\s+)?(?P<x>.+?)\s+"
+               r"(?:do|mean|return|stand\s+for|contain)\s*\??\s*$", re.I),
+)
+
+
+_COPULAS = frozenset("is are was were means refers does do returns describes denotes".split())
+_APPOSITION = re.compile(r"[,(:;—–]")
+
+
+def question_focus(question: str) -> tuple[frozenset[str], int]:
+    """The terms of the thing a definition question asks about, and how many words it takes."""
+    for pattern in _FOCUS:
+        m = pattern.match(question)
+        if m:
+            return frozenset(analyze(m.group("x"))), len(m.group("x").split())
+    return frozenset(), 0
+
+
+def _defines(quote: str, focus: frozenset[str], focus_words: int) -> bool:
+    """True when ``quote`` opens with the focus as its subject: "X is ...", "X, the ...", "X(...)"."""
+    words = quote.split()[: focus_words + 4]
+    for j in range(1, min(len(words), focus_words + 2) + 1):
+        if focus <= set(analyze(" ".join(words[:j]))):
+            after = words[j].lower() if j < len(words) else ""
+            return bool(_APPOSITION.search(words[j - 1])) or after in _COPULAS or after[:1] in "(—–-"
+    return False
 
 
 @dataclass(frozen=True)
@@ -41,10 +78,17 @@ class QuestionTerms:
     """The question's distinct terms and the IDF weight of each (a missing term gets the most)."""
 
     weights: dict[str, float]
+    focus: frozenset[str] = frozenset()
+    focus_words: int = 0
 
     @classmethod
-    def of(cls, terms: Sequence[str], idf: Callable[[str], float]) -> QuestionTerms:
-        return cls({t: idf(t) for t in dict.fromkeys(terms)})
+    def of(cls, terms: Sequence[str], idf: Callable[[str], float], question: str = "") -> QuestionTerms:
+        focus, words = question_focus(question)
+        return cls({t: idf(t) for t in dict.fromkeys(terms)}, focus, words)
+
+    def opens_with_focus(self, quote: str) -> bool:
+        """True when the quote defines the question's focus (see ``_defines``)."""
+        return bool(self.focus) and _defines(quote, self.focus, self.focus_words)
 
     @property
     def total(self) -> float:
@@ -66,6 +110,25 @@ class _Candidate:
     terms: frozenset[str]
     coverage: float
     score: float
+
+
+_WORD = re.compile(r"^[\"'“‘(\[]*[^\W\d_][^\W\d_'’-]*[,.;:!?\"'”’)\]]*$")
+_ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’)\]]*$")
+
+
+def quote_penalty(quote: str) -> float:
+    """How far ``quote`` is from a readable sentence: code, headings, fragments and very short
+    lines are real text but rarely an answer, so they lose to prose covering as much."""
+    words = quote.split()
+    if not words:
+        return 1.0
+    prose = sum(1 for w in words if _WORD.match(w)) / len(words)
+    penalty = _CODE_PENALTY * (1.0 - prose)
+    if not _ENDS_SENTENCE.search(quote):
+        penalty += _FRAGMENT_PENALTY
+    if len(words) < 4:
+        penalty += _SHORT_PENALTY
+    return penalty
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
@@ -109,21 +172,27 @@ def _candidates(
             s, e = spans[i]
             if covs[i] > 0:
                 neighbour = max(covs[i - 1] if i > 0 else 0.0, covs[i + 1] if i + 1 < len(covs) else 0.0)
+                quote = text[s - p.start : e - p.start]
                 # A sentence that ends in a colon introduces what follows: alone it is unfinished.
-                unfinished = _UNFINISHED_PENALTY if text[e - p.start - 1] == ":" else 0.0
+                unfinished = _UNFINISHED_PENALTY if quote.endswith(":") else 0.0
                 long = _LONG_PENALTY if e - s > _MAX_QUOTE_CHARS else 0.0
-                score = covs[i] + rank + _NEIGHBOUR_WEIGHT * neighbour - unfinished - long
-                out.append(_Candidate(hit, s, e, text[s - p.start : e - p.start],
-                                      frozenset(term_sets[i]), covs[i], score))
+                focus = _FOCUS_BONUS if question.opens_with_focus(quote) else 0.0
+                score = (covs[i] + rank + _NEIGHBOUR_WEIGHT * neighbour - unfinished - long
+                         - quote_penalty(quote) + focus)
+                out.append(_Candidate(hit, s, e, quote, frozenset(term_sets[i]), covs[i], score))
             if i + 1 < len(spans):
                 s2, e2 = spans[i + 1]
                 union = term_sets[i] | term_sets[i + 1]
                 cov = question.coverage(union)
-                if cov > max(covs[i], covs[i + 1]) or text[e - p.start - 1] == ":":
+                # Pair a sentence with the next when that covers more, or when it cannot stand
+                # alone: it introduces what follows (a colon) or is a heading or signature line.
+                first = text[s - p.start : e - p.start]
+                if cov > max(covs[i], covs[i + 1]) or first.endswith(":") or not _ENDS_SENTENCE.search(first):
+                    quote = text[s - p.start : e2 - p.start]
                     long = _LONG_PENALTY if e2 - s > _MAX_QUOTE_CHARS else 0.0
-                    score = cov + rank - _PAIR_PENALTY - long
-                    out.append(_Candidate(hit, s, e2, text[s - p.start : e2 - p.start],
-                                          frozenset(union), cov, score))
+                    focus = _FOCUS_BONUS if question.opens_with_focus(quote) else 0.0
+                    score = cov + rank - _PAIR_PENALTY - long - quote_penalty(quote) + focus
+                    out.append(_Candidate(hit, s, e2, quote, frozenset(union), cov, score))
     out.sort(key=lambda c: (-c.score, c.hit.passage.id, c.start))
     return out
 
@@ -196,3 +265,19 @@ def render_markdown(citations: Sequence[Citation]) -> str:
         where = f"page {c.page}, line {c.line}" if c.page is not None else f"line {c.line}"
         sources.append(f"[{c.n}] {markdown_escape(c.source)}, {where} — {markdown_escape(c.title)}")
     return "\n>\n".join(quotes) + "\n\n**Sources**\n\n" + "  \n".join(sources)
+
+
+def distinct_hits(hits: Sequence[Hit], k: int) -> list[Hit]:
+    """The first ``k`` hits, leaving out passages that repeat an earlier one almost word for word
+    (a page and its source copy, a document saved twice), so copies do not crowd out answers."""
+    kept: list[Hit] = []
+    seen: list[set[str]] = []
+    for hit in hits:
+        terms = set(analyze(hit.passage.text))
+        if any(terms and len(terms & other) / len(terms | other) >= _COPY_JACCARD for other in seen):
+            continue
+        kept.append(hit)
+        seen.append(terms)
+        if len(kept) == k:
+            break
+    return kept
