@@ -81,10 +81,12 @@ def analyze(text: str) -> list[str]:
     return out
 
 
-# "How much", "how many"...: the adverb asks for a quantity; it is not a word the answer contains.
-_QUESTION_FRAME = re.compile(r"\bhow\s+(?:much|many|long|often|far|old)\b", re.IGNORECASE)
+# "How much", "how many"...: the adverb asks for a quantity, and "according to X" names who said
+# it; neither is a word the answer contains.
+_QUESTION_FRAME = re.compile(r"\bhow\s+(?:much|many|long|often|far|old)\b|\baccording(?=\s+to\b)",
+                             re.IGNORECASE)
 
 
 def analyze_question(question: str) -> list[str]:
-    """The terms of a question: as ``analyze``, minus question framing ("how much", "how many")."""
-    return analyze(_QUESTION_FRAME.sub("how", question))
+    """The terms of a question: as ``analyze``, minus question framing ("how much", "according")."""
+    return analyze(_QUESTION_FRAME.sub(" ", question))

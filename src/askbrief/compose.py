@@ -8,8 +8,9 @@ Each sentence of the top passages is scored by
   names the subject.
 Near-duplicates are dropped and the best few are quoted, best first.
 
-The abstain rule, measurable from the outside: askbrief abstains when the best sentence covers
-less than ``MIN_COVERAGE`` of the question's IDF weight. A question whose telling words are not
+The abstain rule, measurable from the outside: askbrief answers only when some sentence (or pair
+of adjacent sentences) of the top passages covers more than ``MIN_COVERAGE`` (half) of the
+question's IDF weight, and abstains otherwise. A question whose telling words are not
 in the corpus ("lemon meringue pie") cannot pass it however common its other words are.
 """
 
@@ -25,7 +26,7 @@ from .types import Answer, Citation, Hit, Passage
 
 __all__ = ["MIN_COVERAGE", "QuestionTerms", "compose_answer", "markdown_escape"]
 
-MIN_COVERAGE = 0.45
+MIN_COVERAGE = 0.5
 _RANK_WEIGHT = 0.25
 _NEIGHBOUR_WEIGHT = 0.15
 _MIN_RELATIVE = 0.55  # a quote must score at least this share of the best quote
@@ -218,10 +219,12 @@ def compose_answer(
     """Quote the best sentences of ``hits`` for ``question``, or abstain. ``next_passage`` lets a
     quote run on into the passage that follows a hit."""
     candidates = _candidates(hits, terms, next_passage)
-    if not candidates or max(c.coverage for c in candidates) < MIN_COVERAGE:
+    if not candidates or max(c.coverage for c in candidates) <= MIN_COVERAGE:
         return abstain(question, hits)
-    floor = candidates[0].score * _MIN_RELATIVE
-    chosen: list[_Candidate] = []
+    # The first quote is the best one that passes the rule on its own; the rest support it.
+    lead = next(c for c in candidates if c.coverage > MIN_COVERAGE)
+    floor = lead.score * _MIN_RELATIVE
+    chosen: list[_Candidate] = [lead]
     for c in candidates:
         if len(chosen) >= max_quotes or c.score < floor:
             break
