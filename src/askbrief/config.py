@@ -51,7 +51,7 @@ class IndexSettings(_Section):
 
 
 class AnswerSettings(_Section):
-    k: int = Field(default=8, ge=1, le=100)
+    k: int = Field(default=12, ge=1, le=100)
     """How many top passages the answer is composed from."""
     max_quotes: int = Field(default=4, ge=1, le=20)
     """At most this many quotes in an extractive answer."""
@@ -197,6 +197,7 @@ def render_settings(settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The values shown are filled in from the field defaults, so the example cannot drift.
 EXAMPLE_CONFIG = """\
 # askbrief config file (TOML). Every key is optional; the values shown are the defaults.
 # Any key can also be set from the environment: ASKBRIEF_SECTION__KEY, e.g.
@@ -206,25 +207,25 @@ EXAMPLE_CONFIG = """\
 # The folder to answer from; the bundled sample corpus when unset.
 # path = "~/notes"
 # Files larger than this (MB) are skipped with a reason.
-max_file_mb = 50.0
+max_file_mb = {corpus.max_file_mb!r}
 
 [index]
 # Upper bound on a passage's length in tokens.
-passage_tokens = 160
+passage_tokens = {index.passage_tokens!r}
 # Where saved indexes live; the platform's user cache folder when unset.
 # cache_dir = "~/.cache/askbrief"
 
 [answer]
 # How many top passages an answer is composed from.
-k = 8
+k = {answer.k!r}
 # At most this many quotes in an extractive answer.
-max_quotes = 4
+max_quotes = {answer.max_quotes!r}
 
 [backend]
 # 'extractive' answers offline with verbatim quotes and needs nothing else.
 # 'openai' (any OpenAI-compatible server) and 'ollama' write prose from the same passages;
 # askbrief checks every citation they make. Plugins add more names.
-name = "extractive"
+name = "{backend.name}"
 
 # An OpenAI-compatible server (llama.cpp, vLLM, LM Studio, OpenAI, ...):
 # name = "openai"
@@ -239,18 +240,23 @@ name = "extractive"
 # model = "llama3.2"
 
 # Overall limit in seconds for one answer, retries and streaming included.
-timeout = 30.0
+timeout = {backend.timeout!r}
 # Seconds to wait for the server to accept the connection.
-connect_timeout = 10.0
+connect_timeout = {backend.connect_timeout!r}
 # Retries after HTTP 429 (rate limited), never waiting past timeout.
-retries = 2
-temperature = 0.2
+retries = {backend.retries!r}
+temperature = {backend.temperature!r}
 # The longest answer asked for; this much of the context is kept free for it.
-max_tokens = 800
+max_tokens = {backend.max_tokens!r}
 # The model's context size; the best passages that fit whole are sent.
-context_tokens = 8192
+context_tokens = {backend.context_tokens!r}
 # At most this share of the prompt budget goes to earlier turns of a conversation.
-history_share = 0.25
+history_share = {backend.history_share!r}
 # A folder whose system.md / user.md replace the bundled prompt templates.
 # prompts_dir = "~/askbrief-prompts"
-"""
+""".format(
+    corpus=CorpusSettings(),
+    index=IndexSettings(),
+    answer=AnswerSettings(),
+    backend=BackendSettings(),
+)
