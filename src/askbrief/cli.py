@@ -37,14 +37,39 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"askbrief {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    ask = sub.add_parser("ask", parents=[common], help="answer one question and exit")
+    resume = argparse.ArgumentParser(add_help=False)
+    which = resume.add_mutually_exclusive_group()
+    which.add_argument("-c", "--continue", dest="resume", action="store_true",
+                       help="continue the most recently used conversation; its corpus is used "
+                       "unless --corpus names another (then the answer comes from that one, the "
+                       "conversation still goes on, and a note says so)")
+    which.add_argument("--conversation", metavar="ID",
+                       help="continue the conversation ID (see 'askbrief history list'; "
+                       "a unique start of an ID will do)")
+
+    ask = sub.add_parser(
+        "ask", parents=[common, resume], help="answer one question and exit",
+        description="Answer one question. Every question is saved as a conversation (a new one "
+        "unless -c or --conversation continues one), in the store that 'askbrief history' and "
+        "the app use.")
     ask.add_argument("question", nargs="+", help="the question (quote it, or not)")
     ask.add_argument("-k", type=int, metavar="N", help="passages to compose the answer from")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
 
+    sub.add_parser(
+        "chat", parents=[common, resume], help="a plain line-by-line chat (pipes, screen readers)",
+        description="A line-by-line chat with no full-screen UI: type a question per line; "
+        "/help lists the commands (/sources, /open N, /new, /export FILE, /quit). Ctrl-D or the "
+        "end of a pipe ends it.")
+
     index = sub.add_parser("index", parents=[common], help="build or refresh the saved index")
     index.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="corpus folder")
     index.add_argument("--rebuild", action="store_true", help="ignore the saved index")
+
+    from .cli_admin import add_config_parser, add_history_parser
+
+    add_history_parser(sub, common)
+    add_config_parser(sub, common)
     return parser
 
 
@@ -112,25 +137,69 @@ def _print_answer(answer, stream: TextIO) -> None:  # type: ignore[no-untyped-de
     stream.write(plain_answer(answer))
 
 
+def _continued(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The conversation ``ask`` or ``chat`` continues, or None for a new one."""
+    from .history import ConversationStore
+
+    store = ConversationStore()
+    if args.conversation:
+        return store, store.load(store.resolve(args.conversation))
+    if args.resume:
+        conv = store.latest()
+        if conv is None:
+            print("askbrief: no earlier conversation to continue; starting a new one",
+                  file=sys.stderr)
+        return store, conv
+    return store, None
+
+
+def _conversation_session(args: argparse.Namespace, conv):  # type: ignore[no-untyped-def]
+    """The session for a question of ``conv``: on its corpus unless --corpus says otherwise."""
+    corpus = args.corpus
+    if corpus is None and conv is not None and conv.corpus and Path(conv.corpus).is_dir():
+        corpus = Path(conv.corpus)
+    session = _session(args, corpus)
+    if conv is not None and conv.corpus and not session.is_corpus_of(conv):
+        print(f"askbrief: note: conversation {conv.id} began on {conv.corpus}; "
+              f"continuing it on {session.corpus_dir}", file=sys.stderr)
+    return session
+
+
 def _cmd_ask(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     question = " ".join(args.question)
-    session = _session(args)
+    store, conv = _continued(args)
+    session = _conversation_session(args, conv)
     t0 = time.perf_counter()
     report = session.open()
     if report.notice:
         print(f"askbrief: {report.notice}", file=sys.stderr)
-    answer = session.ask(question, k=args.k)
+    answer = session.ask(question, k=args.k, conversation=conv)
     if answer.timings.load_ms == 0:
-        from dataclasses import replace
-
-        answer = replace(answer, timings=replace(answer.timings, load_ms=(time.perf_counter() - t0) * 1000
-                                                 - answer.timings.retrieve_ms - answer.timings.compose_ms))
+        load_ms = ((time.perf_counter() - t0) * 1000 - answer.timings.retrieve_ms
+                   - answer.timings.compose_ms)
+        answer = replace(answer, timings=replace(answer.timings, load_ms=load_ms))
+    try:
+        if conv is None:
+            conv = store.new(session.corpus_dir.resolve())
+        store.append(conv, answer)
+        answer = replace(answer, conversation=conv.id)
+    except OSError as exc:
+        print(f"askbrief: could not save the conversation: {exc}", file=sys.stderr)
     if args.json:
         json.dump(answer.as_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         _print_answer(answer, sys.stdout)
     return 0
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    from .repl import run_chat
+
+    store, conv = _continued(args)
+    return run_chat(_conversation_session(args, conv), store, conv)
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
@@ -142,8 +211,12 @@ def _cmd_app(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    commands = {"ask": _cmd_ask, "index": _cmd_index, None: _cmd_app}
+    commands = {"ask": _cmd_ask, "chat": _cmd_chat, "index": _cmd_index, None: _cmd_app}
     try:
+        if args.command in ("history", "config"):
+            from .cli_admin import run_admin
+
+            return run_admin(args)
         return commands[args.command](args)
     except QuestionError as exc:
         print(f"askbrief: {exc}", file=sys.stderr)

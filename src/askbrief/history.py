@@ -20,7 +20,14 @@ from typing import Any
 from .errors import AskbriefError
 from .types import Answer
 
-__all__ = ["Conversation", "ConversationStore", "Turn", "default_store_dir", "export_markdown"]
+__all__ = [
+    "Conversation",
+    "ConversationStore",
+    "Turn",
+    "default_store_dir",
+    "export_json",
+    "export_markdown",
+]
 
 _ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$")
 
@@ -92,8 +99,12 @@ class ConversationStore:
     def _append(self, conv_id: str, record: dict[str, Any]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-        fd = os.open(self._path(conv_id), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(self._path(conv_id), os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                # The last write was cut short: start a fresh line, or this one is lost with it.
+                line = b"\n" + line
             os.write(fd, line)
             os.fsync(fd)
         finally:
@@ -121,18 +132,40 @@ class ConversationStore:
         return conv
 
     def ids(self) -> list[str]:
-        """Conversation ids, newest first."""
+        """Conversation ids, the most recently used first (the last turn added, or created)."""
         if not self.root.is_dir():
             return []
-        found = [p.stem for p in self.root.glob("*.jsonl") if _ID.match(p.stem)]
-        return sorted(found, reverse=True)
+        found: list[tuple[int, str]] = []
+        for p in self.root.glob("*.jsonl"):
+            if _ID.match(p.stem):
+                try:
+                    found.append((p.stat().st_mtime_ns, p.stem))
+                except FileNotFoundError:
+                    continue  # removed meanwhile
+        return [conv_id for _, conv_id in sorted(found, reverse=True)]
+
+    def resolve(self, ref: str) -> str:
+        """The id that ``ref`` names: an id, an unambiguous start of one, or ``latest``."""
+        ids = self.ids()
+        if ref in ("latest", "last") and ids:
+            return ids[0]
+        if ref in ids:
+            return ref
+        matches = [i for i in ids if i.startswith(ref)] if ref else []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise AskbriefError(
+                f"{ref!r} matches {len(matches)} conversations; give more of the id"
+            )
+        raise AskbriefError(f"no conversation with id {ref!r} (see 'askbrief history list')")
 
     def conversations(self) -> Iterator[Conversation]:
         for conv_id in self.ids():
             yield self.load(conv_id)
 
     def latest(self, corpus: Path | str | None = None) -> Conversation | None:
-        """The most recent conversation (on ``corpus``, when given)."""
+        """The most recently used conversation (on ``corpus``, when given)."""
         for conv in self.conversations():
             if corpus is None or conv.corpus == str(corpus):
                 return conv
@@ -162,3 +195,12 @@ def export_markdown(conv: Conversation) -> str:
     return "\n".join(out)
 
 
+def export_json(conv: Conversation) -> str:
+    """A conversation as one JSON document: its id, corpus, and each turn's ``--json`` answer."""
+    data = {
+        "id": conv.id,
+        "corpus": conv.corpus,
+        "created": conv.created,
+        "turns": [{"question": t.question, "time": t.time, "answer": t.answer} for t in conv.turns],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -16,6 +16,8 @@ from .analysis import analyze_question
 from .compose import QuestionTerms, abstain, compose_answer
 from .config import Settings
 from .errors import QuestionError
+from .followup import FollowupQuery, plan_query, search
+from .history import Conversation
 from .index import Index
 from .library import IndexReport, Progress, open_index
 from .resources import bundled_dir
@@ -24,6 +26,8 @@ from .types import Answer, Hit, Timings
 __all__ = ["MAX_QUESTION_CHARS", "Session", "clean_question", "resolve_corpus"]
 
 MAX_QUESTION_CHARS = 4000
+# Earlier turns handed to an LLM backend at most; it keeps the newest that fit its budget.
+MAX_HISTORY_TURNS = 20
 
 
 def clean_question(question: str) -> str:
@@ -75,11 +79,27 @@ class Session:
         )
         return self.report
 
-    def retrieve(self, question: str, k: int | None = None) -> tuple[list[Hit], QuestionTerms]:
-        terms = analyze_question(question)
-        index = self.index
-        hits = index.hits(terms, k or self.settings.answer.k)
-        return hits, QuestionTerms.of(terms, index.term_idf)
+    def plan(self, question: str, conversation: Conversation | None = None) -> FollowupQuery:
+        """The search for ``question``: its own terms, plus context when it continues
+        ``conversation`` (see ``askbrief.followup``)."""
+        if conversation is None or not conversation.turns:
+            return FollowupQuery(tuple(analyze_question(question)))
+        return plan_query(question, conversation.turns, self.index,
+                          cited_here=self.is_corpus_of(conversation))
+
+    def is_corpus_of(self, conversation: Conversation) -> bool:
+        """Whether ``conversation`` was held over this session's corpus (so its citations
+        point into this index)."""
+        return bool(conversation.corpus) and (
+            Path(conversation.corpus).resolve() == self.corpus_dir.resolve()
+        )
+
+    def retrieve(
+        self, question: str, k: int | None = None, *, conversation: Conversation | None = None
+    ) -> tuple[list[Hit], QuestionTerms]:
+        query = self.plan(question, conversation)
+        hits = search(self.index, query, k or self.settings.answer.k)
+        return hits, query.question_terms(self.index, question)
 
     def ask(
         self,
@@ -87,21 +107,30 @@ class Session:
         *,
         k: int | None = None,
         on_text: Callable[[str], None] | None = None,
-        history: Sequence[tuple[str, str]] = (),
+        history: Sequence[tuple[str, str]] | None = None,
+        conversation: Conversation | None = None,
     ) -> Answer:
         """Answer ``question`` from the corpus; never raises for an unanswerable question.
 
-        With an LLM backend configured, ``on_text`` receives its text as it streams, and
-        ``history`` (earlier (question, answer) pairs, oldest first) is sent along; if the backend
-        fails, the extractive answer comes back with a notice saying so.
+        When the question continues ``conversation``, retrieval leans on its recent turns and the
+        answer names the context terms it borrowed. With an LLM backend configured, ``on_text``
+        receives its text as it streams, and ``history`` (earlier (question, answer) pairs, oldest
+        first; by default the conversation's turns) is sent along, the backend module choosing
+        the newest that fit; if the backend fails, the extractive answer comes back with a notice
+        saying so. Saving the turn is the caller's job (``ConversationStore.append``).
         """
         question = clean_question(question)
         t0 = time.perf_counter()
         index_was_open = self._index is not None
         _ = self.index
         t1 = time.perf_counter()
-        hits, terms = self.retrieve(question, k)
+        query = self.plan(question, conversation)
+        hits = search(self.index, query, k or self.settings.answer.k)
+        terms = query.question_terms(self.index, question)
         t2 = time.perf_counter()
+        if history is None:
+            turns = conversation.turns[-MAX_HISTORY_TURNS:] if conversation is not None else []
+            history = [(turn.question, turn.markdown) for turn in turns]
 
         def extractive() -> Answer:
             if not terms.weights:
@@ -128,5 +157,9 @@ class Session:
         load_ms = 0.0 if index_was_open else (t1 - t0) * 1000
         return replace(
             answer,
-            timings=Timings(load_ms=load_ms, retrieve_ms=(t2 - t1) * 1000, compose_ms=(t3 - t2) * 1000),
+            context_terms=query.context_terms,
+            conversation=conversation.id if conversation is not None else None,
+            timings=Timings(
+                load_ms=load_ms, retrieve_ms=(t2 - t1) * 1000, compose_ms=(t3 - t2) * 1000
+            ),
         )
