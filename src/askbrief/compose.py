@@ -17,8 +17,8 @@ in the corpus ("lemon meringue pie") cannot pass it however common its other wor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from .analysis import analyze
 from .sentences import sentence_spans
@@ -45,13 +45,20 @@ _FOCUS_BONUS = 0.15
 # "What is X?", "Who was X?", "What does X do/mean/return?": X is what the answer is about, and a
 # sentence that starts with it ("X is ...", "X, the ...") is usually the answer.
 _FOCUS = (
-    re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?P<x>.+?)\s*\??\s*$", re.I),
-    re.compile(r"^\s*what\s+(?:does|do|did)\s+(?:an?\s+|the\s+)?(?P<x>.+?)\s+"
-               r"(?:do|mean|return|stand\s+for|contain)\s*\??\s*$", re.I),
+    re.compile(
+        r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?P<x>.+?)\s*\??\s*$", re.I
+    ),
+    re.compile(
+        r"^\s*what\s+(?:does|do|did)\s+(?:an?\s+|the\s+)?(?P<x>.+?)\s+"
+        r"(?:do|mean|return|stand\s+for|contain)\s*\??\s*$",
+        re.I,
+    ),
 )
 
 
-_COPULAS = frozenset("is are was were means refers does do returns describes denotes".split())
+_COPULAS = frozenset(
+    ["is", "are", "was", "were", "means", "refers", "does", "do", "returns", "describes", "denotes"]
+)
 _APPOSITION = re.compile(r"[,(:;—–]")
 
 
@@ -70,7 +77,9 @@ def _defines(quote: str, focus: frozenset[str], focus_words: int) -> bool:
     for j in range(1, min(len(words), focus_words + 2) + 1):
         if focus <= set(analyze(" ".join(words[:j]))):
             after = words[j].lower() if j < len(words) else ""
-            return bool(_APPOSITION.search(words[j - 1])) or after in _COPULAS or after[:1] in "(—–-"
+            return (
+                bool(_APPOSITION.search(words[j - 1])) or after in _COPULAS or after[:1] in "(—–-"
+            )
     return False
 
 
@@ -81,11 +90,21 @@ class QuestionTerms:
     weights: dict[str, float]
     focus: frozenset[str] = frozenset()
     focus_words: int = 0
+    # term → other forms that count as the term ("larg" for "larger"; see askbrief.morphology)
+    alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, terms: Sequence[str], idf: Callable[[str], float], question: str = "") -> QuestionTerms:
+    def of(
+        cls,
+        terms: Sequence[str],
+        idf: Callable[[str], float],
+        question: str = "",
+        alternatives: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> QuestionTerms:
         focus, words = question_focus(question)
-        return cls({t: idf(t) for t in dict.fromkeys(terms)}, focus, words)
+        return cls(
+            {t: idf(t) for t in dict.fromkeys(terms)}, focus, words, dict(alternatives or {})
+        )
 
     def opens_with_focus(self, quote: str) -> bool:
         """True when the quote defines the question's focus (see ``_defines``)."""
@@ -99,7 +118,14 @@ class QuestionTerms:
         total = self.total
         if total <= 0:
             return 0.0
-        return sum(w for t, w in self.weights.items() if t in terms) / total
+        return (
+            sum(
+                w
+                for t, w in self.weights.items()
+                if t in terms or any(a in terms for a in self.alternatives.get(t, ()))
+            )
+            / total
+        )
 
 
 @dataclass(frozen=True)
@@ -145,8 +171,10 @@ def _sentences(hit: Hit, following: Passage | None) -> list[tuple[int, int]]:
     p = hit.passage
     spans = [(p.start + s, p.start + e) for s, e in sentence_spans(p.text)]
     if following is not None and following.start == p.end:
-        spans += [(following.start + s, following.start + e)
-                  for s, e in sentence_spans(following.text)[:2]]
+        spans += [
+            (following.start + s, following.start + e)
+            for s, e in sentence_spans(following.text)[:2]
+        ]
     return spans
 
 
@@ -163,7 +191,9 @@ def _candidates(
     for hit in hits:
         p = hit.passage
         following = next_passage(p) if next_passage is not None else None
-        text = p.text + (following.text if following is not None and following.start == p.end else "")
+        text = p.text + (
+            following.text if following is not None and following.start == p.end else ""
+        )
         spans = _sentences(hit, following)
         own = sum(1 for s, _ in spans if s < p.end)
         term_sets = [set(analyze(text[s - p.start : e - p.start])) for s, e in spans]
@@ -172,14 +202,23 @@ def _candidates(
         for i in range(own):
             s, e = spans[i]
             if covs[i] > 0:
-                neighbour = max(covs[i - 1] if i > 0 else 0.0, covs[i + 1] if i + 1 < len(covs) else 0.0)
+                neighbour = max(
+                    covs[i - 1] if i > 0 else 0.0, covs[i + 1] if i + 1 < len(covs) else 0.0
+                )
                 quote = text[s - p.start : e - p.start]
                 # A sentence that ends in a colon introduces what follows: alone it is unfinished.
                 unfinished = _UNFINISHED_PENALTY if quote.endswith(":") else 0.0
                 long = _LONG_PENALTY if e - s > _MAX_QUOTE_CHARS else 0.0
                 focus = _FOCUS_BONUS if question.opens_with_focus(quote) else 0.0
-                score = (covs[i] + rank + _NEIGHBOUR_WEIGHT * neighbour - unfinished - long
-                         - quote_penalty(quote) + focus)
+                score = (
+                    covs[i]
+                    + rank
+                    + _NEIGHBOUR_WEIGHT * neighbour
+                    - unfinished
+                    - long
+                    - quote_penalty(quote)
+                    + focus
+                )
                 out.append(_Candidate(hit, s, e, quote, frozenset(term_sets[i]), covs[i], score))
             if i + 1 < len(spans):
                 s2, e2 = spans[i + 1]
@@ -188,7 +227,11 @@ def _candidates(
                 # Pair a sentence with the next when that covers more, or when it cannot stand
                 # alone: it introduces what follows (a colon) or is a heading or signature line.
                 first = text[s - p.start : e - p.start]
-                if cov > max(covs[i], covs[i + 1]) or first.endswith(":") or not _ENDS_SENTENCE.search(first):
+                if (
+                    cov > max(covs[i], covs[i + 1])
+                    or first.endswith(":")
+                    or not _ENDS_SENTENCE.search(first)
+                ):
                     quote = text[s - p.start : e2 - p.start]
                     long = _LONG_PENALTY if e2 - s > _MAX_QUOTE_CHARS else 0.0
                     focus = _FOCUS_BONUS if question.opens_with_focus(quote) else 0.0
@@ -200,7 +243,11 @@ def _candidates(
 
 def _is_duplicate(c: _Candidate, chosen: list[_Candidate]) -> bool:
     for other in chosen:
-        if c.hit.passage.source == other.hit.passage.source and c.start < other.end and other.start < c.end:
+        if (
+            c.hit.passage.source == other.hit.passage.source
+            and c.start < other.end
+            and other.start < c.end
+        ):
             return True
         union = c.terms | other.terms
         if union and len(c.terms & other.terms) / len(union) >= _DUPLICATE_JACCARD:
@@ -238,7 +285,8 @@ def compose_answer(
             quote=c.quote,
             start=c.start,
             end=c.end,
-            line=c.hit.passage.line + c.hit.passage.text.count("\n", 0, c.start - c.hit.passage.start),
+            line=c.hit.passage.line
+            + c.hit.passage.text.count("\n", 0, c.start - c.hit.passage.start),
             page=c.hit.passage.page,
             score=c.score,
         )
@@ -277,7 +325,9 @@ def distinct_hits(hits: Sequence[Hit], k: int) -> list[Hit]:
     seen: list[set[str]] = []
     for hit in hits:
         terms = set(analyze(hit.passage.text))
-        if any(terms and len(terms & other) / len(terms | other) >= _COPY_JACCARD for other in seen):
+        if any(
+            terms and len(terms & other) / len(terms | other) >= _COPY_JACCARD for other in seen
+        ):
             continue
         kept.append(hit)
         seen.append(terms)

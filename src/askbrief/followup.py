@@ -37,6 +37,7 @@ from .analysis import analyze, analyze_question
 from .compose import QuestionTerms
 from .history import Turn
 from .index import DocRecord, Index, passage_terms
+from .morphology import alternatives, normalise_terms
 from .types import Hit
 
 __all__ = [
@@ -60,6 +61,7 @@ DOCUMENT_BOOST = 0.15  # ...and for any passage of a document just cited
 # sentences that answer the question, the one about the conversation's subject, but not so much
 # that a sentence answering the question alone falls under the abstain threshold.
 COMPOSE_CONTEXT = 0.5
+ALTERNATIVE_WEIGHT = 0.5  # another form of an own term ("large" for "larger"), relative to it
 FRAME_WEIGHT = 0.25  # a follow-up's framing words ("say", "tell"), relative to its other terms
 CONFIDENT_COVERAGE = 0.6
 MIN_TOPIC_WEIGHT = 1.0  # in units of the IDF of a term found nowhere: about two telling words
@@ -82,33 +84,6 @@ _FRAME_TERMS = frozenset(
     )
 )
 
-# Irregular past forms and their verbs. A follow-up often asks in the past tense what a document
-# says in another ("What drove it?" / "did not drive the exodus"): an own term that no passage
-# holds is replaced by its verb when some passage holds that (see ``_normalise_own``).
-_IRREGULAR = """
-arose:arise arisen:arise ate:eat eaten:eat became:become began:begin begun:begin bent:bend
-bought:buy brought:bring broke:break broken:break built:build burnt:burn caught:catch
-chose:choose chosen:choose came:come dealt:deal drew:draw drawn:draw drove:drive driven:drive
-dug:dig fallen:fall fed:feed felt:feel fled:flee flew:fly flown:fly fought:fight found:find
-forbade:forbid forbidden:forbid forgave:forgive forgiven:forgive forgot:forget forgotten:forget
-froze:freeze frozen:freeze gave:give given:give got:get gotten:get gone:go went:go grew:grow
-grown:grow heard:hear held:hold hid:hide hidden:hide hung:hang kept:keep knew:know known:know
-laid:lay led:lead left:leave lent:lend lost:lose made:make meant:mean met:meet overtook:overtake
-paid:pay ran:run rang:ring rode:ride ridden:ride risen:rise rose:rise said:say sang:sing sank:sink
-sat:sit saw:see seen:see sent:send shook:shake shaken:shake shot:shoot slept:sleep sold:sell
-sought:seek sped:speed spent:spend spoke:speak spoken:speak spun:spin stole:steal stolen:steal
-stood:stand struck:strike stuck:stick swept:sweep swore:swear sworn:swear swam:swim took:take
-taken:take taught:teach thought:think threw:throw thrown:throw told:tell tore:tear torn:tear
-undertook:undertake undertaken:undertake understood:understand withdrew:withdraw
-withdrawn:withdraw woke:wake woken:wake won:win wore:wear worn:wear wrote:write written:write
-"""
-_VERB_OF: dict[str, str] = {}
-for _pair in _IRREGULAR.split():
-    _form, _verb = (analyze(w) for w in _pair.split(":"))
-    if _form and _verb:
-        _VERB_OF[_form[0]] = _verb[0]
-
-
 @dataclass(frozen=True)
 class FollowupQuery:
     """How to search for one question of a conversation: terms, their weights and boosts."""
@@ -118,17 +93,27 @@ class FollowupQuery:
     boosts: Mapping[int, float] = field(default_factory=dict)  # passage id → score multiplier
     new_topic: bool = False
     framing: frozenset[str] = frozenset()  # own terms that only frame the question: FRAME_WEIGHT
+    # own term → other forms of it that the corpus holds ("larger" → "larg", from "large")
+    alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def own_weight(self, term: str) -> float:
         return FRAME_WEIGHT if term in self.framing else 1.0
 
     @property
+    def _alternative_terms(self) -> tuple[str, ...]:
+        return tuple(a for t in dict.fromkeys(self.own) for a in self.alternatives.get(t, ()))
+
+    @property
     def terms(self) -> tuple[str, ...]:
-        return self.own + tuple(self.context)
+        return self.own + tuple(self.context) + self._alternative_terms
 
     @property
     def weights(self) -> tuple[float, ...]:
-        return tuple(self.own_weight(t) for t in self.own) + tuple(self.context.values())
+        return (
+            tuple(self.own_weight(t) for t in self.own)
+            + tuple(self.context.values())
+            + (ALTERNATIVE_WEIGHT,) * len(self._alternative_terms)
+        )
 
     @property
     def context_terms(self) -> tuple[str, ...]:
@@ -137,7 +122,7 @@ class FollowupQuery:
 
     def question_terms(self, index: Index, question: str) -> QuestionTerms:
         """What the composer weighs: own terms at their IDF, context terms at a share of it."""
-        own = QuestionTerms.of(self.own, index.term_idf, question)
+        own = QuestionTerms.of(self.own, index.term_idf, question, self.alternatives)
         if not self.context:
             return own
         weights = {t: w * self.own_weight(t) for t, w in own.weights.items()}
@@ -167,17 +152,6 @@ def locate_passage(
     lo, hi = doc.first_passage, doc.first_passage + doc.n_passages
     i = bisect.bisect_right(range(lo, hi), offset, key=lambda pid: index.passage(pid).start) - 1
     return lo + max(i, 0)
-
-
-def _normalise_own(terms: Sequence[str], index: Index) -> tuple[str, ...]:
-    """The question's terms, an irregular verb form no passage holds replaced by its verb."""
-    out = []
-    for t in terms:
-        verb = _VERB_OF.get(t)
-        if verb is not None and index.document_frequency(t) == 0 and index.document_frequency(verb):
-            t = verb
-        out.append(t)
-    return tuple(out)
 
 
 def _own_coverage(index: Index, own: Sequence[str], idf: Mapping[str, float]) -> float:
@@ -214,10 +188,11 @@ def plan_query(
 ) -> FollowupQuery:
     """The search for ``question`` after ``turns`` (oldest first). ``cited_here`` says whether
     the turns' citations point into this index (False when the conversation moved corpus)."""
-    own = _normalise_own(analyze_question(question), index)
+    own = normalise_terms(analyze_question(question), index.document_frequency)
+    alts = alternatives(question, index.document_frequency)
     recent = list(turns)[-MAX_TURNS:]
     if not recent:
-        return FollowupQuery(own)
+        return FollowupQuery(own, alternatives=alts)
     own_idf = {t: index.term_idf(t) for t in own}
     own_mass = sum(own_idf.values())
 
@@ -230,7 +205,7 @@ def plan_query(
             context[t] = max(context.get(t, 0.0), QUESTION_WEIGHT * decay)
 
     if _starts_new_topic(question, own_idf, asked, index):
-        return FollowupQuery(own, new_topic=True)
+        return FollowupQuery(own, new_topic=True, alternatives=alts)
 
     for t in own:
         context.pop(t, None)
@@ -246,7 +221,7 @@ def plan_query(
     # "What did he say about it?": with the subject borrowed, "say" would only pick passages
     # that happen to use that word, and documents mostly write "said" anyway.
     framing = frozenset(t for t in own if t in _FRAME_TERMS and len(set(own)) > 1)
-    return FollowupQuery(own, context, boosts, framing=framing)
+    return FollowupQuery(own, context, boosts, framing=framing, alternatives=alts)
 
 
 def _boosts(index: Index, turns: Sequence[Turn]) -> dict[int, float]:

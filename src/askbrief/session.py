@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from .analysis import analyze_question
 from .compose import QuestionTerms, abstain, compose_answer
 from .config import Settings
 from .errors import QuestionError
@@ -82,10 +81,9 @@ class Session:
     def plan(self, question: str, conversation: Conversation | None = None) -> FollowupQuery:
         """The search for ``question``: its own terms, plus context when it continues
         ``conversation`` (see ``askbrief.followup``)."""
-        if conversation is None or not conversation.turns:
-            return FollowupQuery(tuple(analyze_question(question)))
-        return plan_query(question, conversation.turns, self.index,
-                          cited_here=self.is_corpus_of(conversation))
+        turns = conversation.turns if conversation is not None else []
+        return plan_query(question, turns, self.index,
+                          cited_here=conversation is not None and self.is_corpus_of(conversation))
 
     def is_corpus_of(self, conversation: Conversation) -> bool:
         """Whether ``conversation`` was held over this session's corpus (so its citations

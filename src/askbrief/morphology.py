@@ -1,0 +1,86 @@
+"""Other forms of a question's words that the corpus may use instead.
+
+Snowball stems regular inflections but not irregular verbs ("drove" / "drive") or comparatives
+("larger" / "large"). A question in one form and a document in another would miss each other, so
+a question term gets the corpus's other forms of it: an irregular verb form that no passage holds
+is searched as its verb, and a comparative or superlative also counts as its base adjective.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from .analysis import analyze, stem
+
+_WORD = re.compile(r"[a-z]+")
+
+__all__ = ["alternatives", "normalise_terms"]
+
+# Irregular past forms and their verbs. A follow-up often asks in the past tense what a document
+# says in another ("What drove it?" / "did not drive the exodus"): an own term that no passage
+# holds is replaced by its verb when some passage holds that (see ``_normalise_own``).
+_IRREGULAR = """
+arose:arise arisen:arise ate:eat eaten:eat became:become began:begin begun:begin bent:bend
+bought:buy brought:bring broke:break broken:break built:build burnt:burn caught:catch
+chose:choose chosen:choose came:come dealt:deal drew:draw drawn:draw drove:drive driven:drive
+dug:dig fallen:fall fed:feed felt:feel fled:flee flew:fly flown:fly fought:fight found:find
+forbade:forbid forbidden:forbid forgave:forgive forgiven:forgive forgot:forget forgotten:forget
+froze:freeze frozen:freeze gave:give given:give got:get gotten:get gone:go went:go grew:grow
+grown:grow heard:hear held:hold hid:hide hidden:hide hung:hang kept:keep knew:know known:know
+laid:lay led:lead left:leave lent:lend lost:lose made:make meant:mean met:meet overtook:overtake
+paid:pay ran:run rang:ring rode:ride ridden:ride risen:rise rose:rise said:say sang:sing sank:sink
+sat:sit saw:see seen:see sent:send shook:shake shaken:shake shot:shoot slept:sleep sold:sell
+sought:seek sped:speed spent:spend spoke:speak spoken:speak spun:spin stole:steal stolen:steal
+stood:stand struck:strike stuck:stick swept:sweep swore:swear sworn:swear swam:swim took:take
+taken:take taught:teach thought:think threw:throw thrown:throw told:tell tore:tear torn:tear
+undertook:undertake undertaken:undertake understood:understand withdrew:withdraw
+withdrawn:withdraw woke:wake woken:wake won:win wore:wear worn:wear wrote:write written:write
+"""
+_VERB_OF: dict[str, str] = {}
+for _pair in _IRREGULAR.split():
+    _form, _verb = (analyze(w) for w in _pair.split(":"))
+    if _form and _verb:
+        _VERB_OF[_form[0]] = _verb[0]
+
+
+_MIN_BASE = 3
+
+
+def normalise_terms(terms: Sequence[str], df: Callable[[str], int]) -> tuple[str, ...]:
+    """The terms, each irregular verb form that no passage holds replaced by its verb."""
+    out = []
+    for t in terms:
+        verb = _VERB_OF.get(t)
+        if verb is not None and df(t) == 0 and df(verb):
+            t = verb
+        out.append(t)
+    return tuple(out)
+
+
+def _comparative_bases(word: str) -> list[str]:
+    """Stems a comparative or superlative may come from: "larger" → "larg" (large), "bigger" →
+    "big", "easiest" → "easi" (easy). Only for words the stemmer leaves whole: a suffix it knows
+    ("computer" → "comput") is not a comparative."""
+    if stem(word) != word:
+        return []
+    for suffix in ("est", "er"):
+        if word.endswith(suffix):
+            base = word[: -len(suffix)]
+            forms = [base, base + "e"]
+            if len(base) > 1 and base[-1] == base[-2]:
+                forms.append(base[:-1])  # doubled consonant: bigger, hotter
+            if base.endswith("i"):
+                forms.append(base[:-1] + "y")  # easier, happiest
+            return list(dict.fromkeys(stem(f) for f in forms if len(f) >= _MIN_BASE))
+    return []
+
+
+def alternatives(question: str, df: Callable[[str], int]) -> Mapping[str, tuple[str, ...]]:
+    """For each term of ``question``, the other forms of it that some passage holds (often none)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for word in dict.fromkeys(_WORD.findall(question.lower())):
+        found = tuple(b for b in _comparative_bases(word) if b != word and df(b) > 0)
+        if found:
+            out[word] = found
+    return out
