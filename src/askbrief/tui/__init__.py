@@ -1,0 +1,1 @@
+"""The Textual chat app. The only package that imports ``textual``; ``cli`` imports it lazily."""

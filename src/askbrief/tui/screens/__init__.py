@@ -1,0 +1,1 @@
+"""Screens of the app: the chat, the source viewer, and small dialogs."""

@@ -1,0 +1,1 @@
+"""Widgets of the chat screen: a turn (question, answer, sources) and the input line."""
