@@ -411,3 +411,42 @@ def test_generate_raises_config_errors_instead_of_hiding_them() -> None:
     settings = Settings(backend=BackendSettings(name="nope"))
     with pytest.raises(ConfigError):
         generate_answer("When?", HITS, settings, fallback=extractive_answer)
+
+
+# --- cancelling ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("behaviour", [silent(), trickle(0.2)], ids=["silent", "trickle"])
+def test_cancel_stops_a_stalled_stream_at_once_not_at_the_timeout(behaviour: Behaviour) -> None:
+    import threading
+    import time
+
+    from askbrief.cancel import CancelToken, Cancelled
+
+    token = CancelToken()
+    with LLMServer(behaviour) as server:
+        settings = Settings(backend=backend_settings(server.url, timeout=30))
+        threading.Timer(0.4, token.cancel).start()
+        started = time.monotonic()
+        with pytest.raises(Cancelled):
+            generate_answer("When?", HITS, settings, fallback=extractive_answer, cancel=token)
+    assert time.monotonic() - started < 3
+
+
+def test_cancel_between_chunks_stops_streaming() -> None:
+    from askbrief.cancel import CancelToken, Cancelled
+
+    token = CancelToken()
+    shown: list[str] = []
+
+    def on_text(chunk: str) -> None:
+        shown.append(chunk)
+        token.cancel()
+
+    with LLMServer(openai_stream(ANSWER_CHUNKS)) as server:
+        settings = Settings(backend=backend_settings(server.url))
+        with pytest.raises(Cancelled):
+            generate_answer(
+                "When?", HITS, settings, on_text=on_text, fallback=extractive_answer, cancel=token
+            )
+    assert len(shown) == 1

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .backends import AnswerCutOff, BackendRequest, Turn, load_backend
+from .cancel import Cancelled, CancelToken
 from .config import Settings
 from .errors import BackendError
 from .prompts import build_messages, select_sources
@@ -45,6 +46,7 @@ def generate_answer(
     history: Sequence[Turn] = (),
     on_text: Callable[[str], None] | None = None,
     fallback: Callable[[], Answer],
+    cancel: CancelToken | None = None,
 ) -> Answer:
     """The configured backend's answer to ``question`` from ``hits``, citations checked."""
     name = settings.backend.name
@@ -65,12 +67,15 @@ def generate_answer(
         sources=sources,
         history=turns,
         messages=build_messages(question, sources, turns, settings.backend.prompts_dir),
+        cancel=cancel,
     )
 
     chunks: list[str] = []
     notices: list[str] = []
     try:
         for chunk in backend.stream(request):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
             if not isinstance(chunk, str):
                 raise BackendError(f"yielded {type(chunk).__name__} instead of text")
             if not chunk:
@@ -80,7 +85,11 @@ def generate_answer(
                 on_text(chunk)
     except AnswerCutOff as exc:
         notices.append(str(exc))
+    except Cancelled:
+        raise
     except BackendError as exc:
+        if cancel is not None:
+            cancel.raise_if_cancelled()  # a connection shut by the user is not a failure
         return _fall_back(fallback, name, str(exc))
 
     text = "".join(chunks)

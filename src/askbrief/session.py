@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from .cancel import CancelToken
 from .compose import QuestionTerms, abstain, compose_answer
 from .config import Settings
 from .errors import QuestionError
@@ -107,6 +108,7 @@ class Session:
         on_text: Callable[[str], None] | None = None,
         history: Sequence[tuple[str, str]] | None = None,
         conversation: Conversation | None = None,
+        cancel: CancelToken | None = None,
     ) -> Answer:
         """Answer ``question`` from the corpus; never raises for an unanswerable question.
 
@@ -149,7 +151,7 @@ class Session:
 
             answer = generate_answer(
                 question, hits, self.settings, on_text=on_text, fallback=extractive,
-                history=[Turn(q, a) for q, a in history],
+                history=[Turn(q, a) for q, a in history], cancel=cancel,
             )
         t3 = time.perf_counter()
         load_ms = 0.0 if index_was_open else (t1 - t0) * 1000

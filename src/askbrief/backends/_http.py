@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from ..cancel import CancelToken
 from ..config import BackendSettings
 from ..errors import BackendError, ConfigError
 
@@ -145,6 +146,12 @@ class _Watchdog:
     def _fire(self) -> None:
         with self._lock:
             self.fired = True
+            for sock in self._sockets:
+                _shutdown(sock)
+
+    def shut(self) -> None:
+        """Shut the connection now (the user cancelled), without counting it as a time-out."""
+        with self._lock:
             for sock in self._sockets:
                 _shutdown(sock)
 
@@ -277,60 +284,82 @@ def _connect_reason(exc: BaseException, target: HttpTarget) -> str:
     return scrub(text, target.secret) or type(exc).__name__
 
 
-def stream_lines(target: HttpTarget, payload: dict[str, Any]) -> Generator[str, None, None]:
+def stream_lines(
+    target: HttpTarget, payload: dict[str, Any], cancel: CancelToken | None = None
+) -> Generator[str, None, None]:
     """POST ``payload`` as JSON and yield the response body's lines as they arrive.
 
     Retries HTTP 429 up to ``settings.retries`` times (honouring Retry-After) and a 5xx once,
     never sleeping past the overall deadline ``settings.timeout``.
     """
-    s = target.settings
-    deadline = _Deadline(s.timeout)
+    deadline = _Deadline(target.settings.timeout)
     progress = _Progress()
-    rate_limited = server_errors = 0
     with _Watchdog(deadline) as watchdog, httpx.Client() as client:
-        while True:
-            if deadline.remaining() <= 0:
-                raise BackendError(f"no answer from {target.origin} within {s.timeout:g} s")
-            wait: float | None = None
-            remaining = deadline.remaining()
-            timeout = httpx.Timeout(remaining, connect=min(s.connect_timeout, remaining))
-            try:
-                with client.stream(
-                    "POST",
-                    target.url,
-                    json=payload,
-                    headers=target.headers(),
-                    timeout=timeout,
-                    extensions={"trace": watchdog.trace},
-                ) as response:
-                    status = response.status_code
-                    if status < 400:
-                        yield from _split_lines(_guarded(response.iter_bytes(), deadline, progress))
-                        return
-                    excerpt = _error_excerpt(_read_error_body(response), target.secret)
-                    if status == 429 and rate_limited < s.retries:
-                        rate_limited += 1
-                        wait = _retry_after(response)
-                        wait = 2.0 ** (rate_limited - 1) if wait is None else wait
-                    elif status >= 500 and server_errors < min(_SERVER_ERROR_RETRIES, s.retries):
-                        server_errors += 1
-                        wait = _retry_after(response) or 0.5
-                    elif status == 429 and s.retries:
-                        raise BackendError(
-                            f"{target.origin} is still rate limiting requests (HTTP 429) "
-                            f"after {s.retries} {'retry' if s.retries == 1 else 'retries'}"
-                        )
-                    else:
-                        raise _status_error(target, status, excerpt)
-            except httpx.HTTPError as exc:
-                raise _transport_error(target, exc, watchdog.fired, progress) from None
-            assert wait is not None  # every other branch raised
-            if wait >= deadline.remaining():
-                raise BackendError(
-                    f"{target.origin} asked to retry in {wait:g} s (HTTP {status}), "
-                    f"past the {s.timeout:g} s timeout"
-                )
-            time.sleep(wait)
+        unhook = cancel.on_cancel(watchdog.shut) if cancel is not None else (lambda: None)
+        try:
+            yield from _request_lines(target, payload, client, deadline, watchdog, progress, cancel)
+        finally:
+            unhook()
+
+
+def _request_lines(
+    target: HttpTarget,
+    payload: dict[str, Any],
+    client: httpx.Client,
+    deadline: _Deadline,
+    watchdog: _Watchdog,
+    progress: _Progress,
+    cancel: CancelToken | None,
+) -> Generator[str, None, None]:
+    s = target.settings
+    rate_limited = server_errors = 0
+    while True:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        if deadline.remaining() <= 0:
+            raise BackendError(f"no answer from {target.origin} within {s.timeout:g} s")
+        wait: float | None = None
+        remaining = deadline.remaining()
+        timeout = httpx.Timeout(remaining, connect=min(s.connect_timeout, remaining))
+        try:
+            with client.stream(
+                "POST",
+                target.url,
+                json=payload,
+                headers=target.headers(),
+                timeout=timeout,
+                extensions={"trace": watchdog.trace},
+            ) as response:
+                status = response.status_code
+                if status < 400:
+                    yield from _split_lines(_guarded(response.iter_bytes(), deadline, progress))
+                    return
+                excerpt = _error_excerpt(_read_error_body(response), target.secret)
+                if status == 429 and rate_limited < s.retries:
+                    rate_limited += 1
+                    wait = _retry_after(response)
+                    wait = 2.0 ** (rate_limited - 1) if wait is None else wait
+                elif status >= 500 and server_errors < min(_SERVER_ERROR_RETRIES, s.retries):
+                    server_errors += 1
+                    wait = _retry_after(response) or 0.5
+                elif status == 429 and s.retries:
+                    raise BackendError(
+                        f"{target.origin} is still rate limiting requests (HTTP 429) "
+                        f"after {s.retries} {'retry' if s.retries == 1 else 'retries'}"
+                    )
+                else:
+                    raise _status_error(target, status, excerpt)
+        except httpx.HTTPError as exc:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            raise _transport_error(target, exc, watchdog.fired, progress) from None
+        assert wait is not None  # every other branch raised
+        if wait >= deadline.remaining():
+            raise BackendError(
+                f"{target.origin} asked to retry in {wait:g} s (HTTP {status}), "
+                f"past the {s.timeout:g} s timeout"
+            )
+        time.sleep(wait)
 
 
 def _guarded(chunks: Iterable[bytes], deadline: _Deadline, progress: _Progress) -> Iterator[bytes]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from ..errors import BackendError
 
 if TYPE_CHECKING:
+    from ..cancel import CancelToken
     from ..config import BackendSettings
     from ..types import Passage
 
@@ -45,6 +46,9 @@ class BackendRequest:
     sources: tuple[Source, ...]
     history: tuple[Turn, ...]
     messages: tuple[dict[str, str], ...]
+    # Set when the user cancels; an HTTP backend closes its connection then (optional to honour:
+    # askbrief also stops reading between chunks).
+    cancel: CancelToken | None = None
 
 
 @runtime_checkable

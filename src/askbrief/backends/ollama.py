@@ -49,7 +49,7 @@ class OllamaBackend:
                 "num_ctx": s.context_tokens,
             },
         }
-        with closing(stream_lines(target, payload)) as lines:
+        with closing(stream_lines(target, payload, request.cancel)) as lines:
             for line in lines:
                 if not line.strip():
                     continue

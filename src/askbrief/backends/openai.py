@@ -73,7 +73,7 @@ class OpenAIBackend:
         finish: str | None = None
         done = False
         # closing(): stop reading (and free the connection) as soon as [DONE] arrives.
-        with closing(stream_lines(target, payload)) as lines:
+        with closing(stream_lines(target, payload, request.cancel)) as lines:
             for data in parse_sse(lines):
                 if data.strip() == "[DONE]":
                     done = True

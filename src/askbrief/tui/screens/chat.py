@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
+from ...cancel import Cancelled, CancelToken
 from ...errors import AskbriefError
 from ...history import Conversation, export_markdown
 from ...render import plain_answer, safe_text
@@ -55,6 +56,7 @@ class ChatScreen(Screen[None]):
         self.conversation_corpus: Path | None = None
         self.answering: TurnView | None = None
         self._worker: Worker[None] | None = None
+        self._cancel: CancelToken | None = None
         self._pending: str | None = None  # asked before the index was ready
         self.last_export: Path | None = None
 
@@ -137,11 +139,14 @@ class ChatScreen(Screen[None]):
         self.answering = turn
         self.refresh_bindings()
         self.set_status("answering… (Esc cancels)")
-        self._worker = self._answer(turn, question, self.conversation)
+        self._cancel = CancelToken()
+        self._worker = self._answer(turn, question, self.conversation, self._cancel)
         self._scroll_end()
 
     @work(thread=True, exclusive=True, group="answer", exit_on_error=False)
-    def _answer(self, turn: TurnView, question: str, conversation: Conversation | None) -> None:
+    def _answer(
+        self, turn: TurnView, question: str, conversation: Conversation | None, cancel: CancelToken
+    ) -> None:
         worker = get_current_worker()
         session = self.askbrief.session
         assert session is not None
@@ -153,8 +158,10 @@ class ChatScreen(Screen[None]):
 
         try:
             # The conversation gives follow-up questions their context (and an LLM its history).
-            answer = session.ask(question, on_text=on_text, conversation=conversation)
-        except _Cancelled:
+            answer = session.ask(
+                question, on_text=on_text, conversation=conversation, cancel=cancel
+            )
+        except (_Cancelled, Cancelled):
             return
         except Exception as exc:  # a worker must not die silently: say what went wrong
             if not worker.is_cancelled:
@@ -213,6 +220,8 @@ class ChatScreen(Screen[None]):
     def action_cancel(self) -> None:
         if self.answering is None:
             return
+        if self._cancel is not None:
+            self._cancel.cancel()  # also shuts a backend's connection if it is stalled
         if self._worker is not None:
             self._worker.cancel()
         self.answering.show_cancelled()
