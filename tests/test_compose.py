@@ -111,3 +111,9 @@ def test_any_question_gets_verbatim_quotes_or_an_abstention(seeds_session: Sessi
     assert answer.abstained == (not answer.citations)
     for c in answer.citations:
         assert _doc_text(seeds_dir, c.source)[c.start : c.end] == c.quote
+
+
+def test_markdown_escape_drops_terminal_escape_sequences() -> None:
+    escaped = markdown_escape("red \x1b[31malert\x1b[0m and \x07bell")
+    assert "\x1b" not in escaped and "\x07" not in escaped
+    assert "alert" in escaped

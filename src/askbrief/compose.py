@@ -17,6 +17,7 @@ in the corpus ("lemon meringue pie") cannot pass it however common its other wor
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -162,7 +163,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
 
 def markdown_escape(text: str) -> str:
-    """Text that Markdown shows as written: no emphasis, links, HTML or headings from documents."""
+    """Text that Markdown shows as written: no emphasis, links, HTML or headings from documents,
+    and no escape sequences or other control characters for a terminal to act on."""
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
