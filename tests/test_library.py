@@ -10,7 +10,6 @@ import pytest
 from askbrief.config import Settings
 from askbrief.library import index_folder, open_index
 from askbrief.session import Session
-
 from conftest import write_corpus
 
 FILES = {
@@ -64,14 +63,14 @@ def test_a_damaged_index_is_rebuilt_with_a_notice(corpus: Path, settings: Settin
     folder = index_folder(corpus, settings)
     gen = folder / (folder / "CURRENT").read_text()
     if damage == "truncate":
-        path = gen / "pids.npy"
+        path = gen / "seg-000" / "pids.npy"
         path.write_bytes(path.read_bytes()[:40])
     elif damage == "garbage":
         (gen / "manifest.json").write_bytes(os.urandom(200))
     elif damage == "pointer":
         (folder / "CURRENT").write_text("gen-nonexistent")
     else:
-        (gen / "texts.bin").unlink()
+        (gen / "seg-000" / "texts.bin").unlink()
     index, report = open_index(corpus, settings)
     assert report.status == "built"
     assert report.notice and "rebuilding" in report.notice
@@ -90,3 +89,47 @@ def test_session_answers_from_any_folder(corpus: Path, settings: Settings) -> No
     assert not answer.abstained
     assert answer.citations[0].source == "alpha.txt"
     assert "Jiangsu" in answer.citations[0].quote
+
+
+def _ranking(index, queries):  # type: ignore[no-untyped-def]
+    return [[(index.passage(p).source, index.passage(p).text, s) for p, s in index.search(q, 10)]
+            for q in queries]
+
+
+def test_refreshes_add_segments_and_rank_exactly_like_a_fresh_build(
+    tmp_path: Path, settings: Settings
+) -> None:
+    import random
+
+    rng = random.Random(3)
+    words = ["bridge", "plant", "wheat", "reactor", "amur", "heihe", "trade", "grain", "river", "port", "rail", "gas"]
+
+    def text() -> str:
+        return "\n\n".join(" ".join(rng.choices(words, k=rng.randint(5, 30))) + "."
+                           for _ in range(rng.randint(1, 4)))
+
+    corpus = write_corpus(tmp_path / "big", {f"f{i:02d}.txt": text() for i in range(30)})
+    open_index(corpus, settings)
+    queries = [[w] for w in words] + [rng.sample(words, 3) for _ in range(20)]
+    for step in range(4):  # change one, add one, remove one: each refresh appends a segment
+        (corpus / f"f{step:02d}.txt").write_text(text(), encoding="utf-8")
+        (corpus / f"new{step}.txt").write_text(text(), encoding="utf-8")
+        (corpus / f"f{29 - step:02d}.txt").unlink()
+        refreshed, report = open_index(corpus, settings)
+        assert report.status == "refreshed"
+        assert len(refreshed.segments) == step + 2
+        fresh_settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / f"f{step}")}})
+        fresh, _ = open_index(corpus, fresh_settings)
+        assert refreshed.n_passages == fresh.n_passages
+        assert _ranking(refreshed, queries) == _ranking(fresh, queries)
+        assert [d.source for d in refreshed.docs] == [d.source for d in fresh.docs]
+
+
+def test_many_changes_merge_into_one_segment(corpus: Path, settings: Settings) -> None:
+    open_index(corpus, settings)
+    (corpus / "alpha.txt").write_text("Alpha\n\nThe plant now makes hydrogen.", encoding="utf-8")
+    (corpus / "gamma.txt").write_text("Gamma\n\nThe bridge carries grain.", encoding="utf-8")
+    index, report = open_index(corpus, settings)  # two of three files changed: merge
+    assert report.status == "refreshed"
+    assert len(index.segments) == 1 and index.dead_passages == 0
+    assert index.search(["hydrogen"], 1) and index.search(["jiangsu"], 1) == []

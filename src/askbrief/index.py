@@ -1,16 +1,18 @@
-"""The BM25 index of a corpus: build it, save it, load it, refresh it, search it.
+"""The BM25 index of a corpus: build it, refresh it, search it.
 
-Postings are kept term-major in three flat arrays (CSR: ``indptr``, passage ids, term counts) so a
-query touches only the postings of its own terms, and scores are summed in numpy. Passage texts
-are one UTF-8 blob with byte offsets. On disk each array is a ``.npy`` file, loaded memory-mapped
-with ``allow_pickle=False``, plus JSON for the vocabulary and document records: nothing in a saved
-index can run code when loaded.
+An index is a list of immutable *segments*, each a run of whole documents with its own sorted
+vocabulary and term-major postings (CSR: ``indptr``, passage ids, term counts), plus per-segment
+*tombstones* (documents removed or changed since the segment was written, and the document
+frequencies of their terms). A refresh writes only a small new segment for the files that changed,
+so it costs what the change costs, not what the corpus costs. Global statistics (N, df, avgdl) are
+summed over live passages at query time, so a refreshed index scores exactly as a fresh build of
+the same files; ties are broken by the order a fresh build would number the passages in.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,12 +20,10 @@ from numpy.typing import NDArray
 
 from .analysis import analyze
 from .passages import split_document
-from .scoring import K1, idf, length_norm
+from .scoring import K1, B, idf
 from .types import Document, Hit, Passage
 
-__all__ = ["DocRecord", "Index", "build_postings"]
-
-Progress = Callable[[int, int, str], None]
+__all__ = ["DocRecord", "Index", "Segment", "SegmentPart", "analyze_documents", "passage_terms"]
 
 
 @dataclass(frozen=True)
@@ -43,15 +43,10 @@ class DocRecord:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "source": self.source,
-            "title": self.title,
-            "size": self.size,
-            "mtime_ns": self.mtime_ns,
-            "encoding": self.encoding,
-            "first_passage": self.first_passage,
-            "n_passages": self.n_passages,
-            "headings": [list(h) for h in self.headings],
-            "warnings": list(self.warnings),
+            "source": self.source, "title": self.title, "size": self.size,
+            "mtime_ns": self.mtime_ns, "encoding": self.encoding,
+            "first_passage": self.first_passage, "n_passages": self.n_passages,
+            "headings": [list(h) for h in self.headings], "warnings": list(self.warnings),
             "page_starts": list(self.page_starts) if self.page_starts is not None else None,
         }
 
@@ -71,6 +66,12 @@ class DocRecord:
             page_starts=tuple(int(p) for p in pages) if pages is not None else None,  # type: ignore[attr-defined]
         )
 
+    def document(self) -> Document:
+        """The document without its text: what a reused document needs to be indexed again."""
+        return Document(source=self.source, title=self.title, text="", size=self.size,
+                        mtime_ns=self.mtime_ns, encoding=self.encoding, page_starts=self.page_starts,
+                        headings=self.headings, warnings=self.warnings)
+
 
 def passage_terms(passage: Passage) -> list[str]:
     """The terms a passage is indexed under: its text, plus its title and heading so they rank."""
@@ -82,88 +83,45 @@ def passage_terms(passage: Passage) -> list[str]:
 
 
 @dataclass
-class _Builder:
-    """Accumulates passages and their terms; turns them into an Index."""
+class SegmentPart:
+    """Analyzed passages of some documents, with a local vocabulary: what a build worker returns."""
 
-    vocab: dict[str, int] = field(default_factory=dict)
-    term_ids: list[NDArray[np.int32]] = field(default_factory=list)
-    texts: list[bytes] = field(default_factory=list)
-    meta: list[tuple[int, int, int, int, int]] = field(default_factory=list)
     docs: list[DocRecord] = field(default_factory=list)
+    terms: dict[str, int] = field(default_factory=dict)
+    ids: list[int] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    meta: list[tuple[int, int, int, int]] = field(default_factory=list)  # start, end, line, page
 
     def add(self, doc: Document, passages: Sequence[Passage]) -> None:
-        doc_no = len(self.docs)
-        self.docs.append(
-            DocRecord(
-                source=doc.source,
-                title=doc.title,
-                size=doc.size,
-                mtime_ns=doc.mtime_ns,
-                encoding=doc.encoding,
-                first_passage=len(self.meta),
-                n_passages=len(passages),
-                headings=doc.headings,
-                warnings=doc.warnings,
-                page_starts=doc.page_starts,
-            )
-        )
-        vocab = self.vocab
+        self.docs.append(DocRecord(
+            source=doc.source, title=doc.title, size=doc.size, mtime_ns=doc.mtime_ns,
+            encoding=doc.encoding, first_passage=len(self.lengths), n_passages=len(passages),
+            headings=doc.headings, warnings=doc.warnings, page_starts=doc.page_starts))
+        vocab, ids = self.terms, self.ids
         for p in passages:
-            ids = [vocab.setdefault(t, len(vocab)) for t in passage_terms(p)]
-            self.term_ids.append(np.asarray(ids, dtype=np.int32))
-            self.texts.append(p.text.encode("utf-8"))
-            self.meta.append((doc_no, p.start, p.end, p.line, p.page if p.page is not None else -1))
-
-    def finish(self) -> Index:
-        terms = [""] * len(self.vocab)
-        for term, i in self.vocab.items():
-            terms[i] = term
-        indptr, pids, tfs, doc_len = build_postings(self.term_ids, len(terms))
-        offsets = np.zeros(len(self.texts) + 1, dtype=np.int64)
-        np.cumsum([len(t) for t in self.texts], out=offsets[1:])
-        meta = np.asarray(self.meta, dtype=np.int64).reshape(-1, 5)
-        return Index(
-            terms=terms,
-            indptr=indptr,
-            pids=pids,
-            tfs=tfs,
-            doc_len=doc_len,
-            p_doc=meta[:, 0].astype(np.int32),
-            p_start=meta[:, 1],
-            p_end=meta[:, 2],
-            p_line=meta[:, 3].astype(np.int32),
-            p_page=meta[:, 4].astype(np.int32),
-            text_offsets=offsets,
-            text_blob=b"".join(self.texts),
-            docs=self.docs,
-        )
+            terms = passage_terms(p)
+            ids.extend([vocab.setdefault(t, len(vocab)) for t in terms])
+            self.lengths.append(len(terms))
+            self.texts.append(p.text)
+            self.meta.append((p.start, p.end, p.line, p.page if p.page is not None else -1))
 
 
-def build_postings(
-    term_ids: Sequence[NDArray[np.int32]], n_terms: int
-) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float32], NDArray[np.float32]]:
-    """Term-major postings from each passage's term ids: (indptr, passage ids, tf, passage lengths)."""
-    lengths = np.fromiter((len(t) for t in term_ids), dtype=np.int64, count=len(term_ids))
-    if lengths.sum() == 0:
-        return (np.zeros(n_terms + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32),
-                lengths.astype(np.float32))
-    terms = np.concatenate(term_ids).astype(np.int64)
-    pids = np.repeat(np.arange(len(term_ids), dtype=np.int64), lengths)
-    # One key per (term, passage): sorting groups postings by term, then passage, and counts tf.
-    keys = terms * len(term_ids) + pids
-    uniq, tf = np.unique(keys, return_counts=True)
-    post_terms = uniq // len(term_ids)
-    post_pids = (uniq % len(term_ids)).astype(np.int32)
-    indptr = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(np.bincount(post_terms, minlength=n_terms), out=indptr[1:])
-    return indptr, post_pids, tf.astype(np.float32), lengths.astype(np.float32)
+def analyze_documents(documents: Iterable[tuple[Document, Sequence[Passage] | None]],
+                      max_tokens: int) -> SegmentPart:
+    """Split (when not split already) and analyze documents into one SegmentPart."""
+    part = SegmentPart()
+    for doc, passages in documents:
+        part.add(doc, passages if passages is not None else split_document(doc, max_tokens))
+    return part
 
 
 @dataclass
-class Index:
-    """An in-memory (or memory-mapped) BM25 index over passages."""
+class Segment:
+    """An immutable run of whole documents: sorted vocabulary, postings, passages, texts."""
 
-    terms: list[str]
+    term_blob: NDArray[np.uint8] | bytes  # the terms, sorted by UTF-8 bytes, concatenated
+    term_offsets: NDArray[np.int64]
     indptr: NDArray[np.int64]
     pids: NDArray[np.int32]
     tfs: NDArray[np.float32]
@@ -174,91 +132,242 @@ class Index:
     p_line: NDArray[np.int32]
     p_page: NDArray[np.int32]
     text_offsets: NDArray[np.int64]
-    text_blob: bytes | memoryview | NDArray[np.uint8]
+    text_blob: NDArray[np.uint8] | bytes
     docs: list[DocRecord]
+    origin: str | None = None  # the folder it was loaded from: a later save links, not rewrites
 
     def __post_init__(self) -> None:
-        self._vocab: dict[str, int] | None = None
-        self._idf: NDArray[np.float64] | None = None
-        self._norm: NDArray[np.float64] | None = None
+        self._lookup: tuple[bytes, list[int]] | None = None
 
-    @classmethod
-    def build(
-        cls, documents: Iterable[tuple[Document, Sequence[Passage] | None]], max_tokens: int
-    ) -> Index:
-        """Index documents; passages already split (from a saved index) are reused as given."""
-        builder = _Builder()
-        for doc, passages in documents:
-            if passages is None:
-                passages = split_document(doc, max_tokens)
-            builder.add(doc, passages)
-        return builder.finish()
+    ARRAYS = ("term_offsets", "indptr", "pids", "tfs", "doc_len", "p_doc", "p_start", "p_end",
+              "p_line", "p_page", "text_offsets")
 
-    # -- sizes and lookups ---------------------------------------------------------------------
+    @property
+    def n_terms(self) -> int:
+        return len(self.term_offsets) - 1
 
     @property
     def n_passages(self) -> int:
         return len(self.doc_len)
 
-    @property
-    def vocab(self) -> dict[str, int]:
-        if self._vocab is None:
-            self._vocab = {t: i for i, t in enumerate(self.terms)}
-        return self._vocab
+    def term_id(self, term: str) -> int | None:
+        """Binary search of the sorted vocabulary; the arrays become Python objects on first use
+        (a one-off cost of the first query, rather than of loading)."""
+        if self._lookup is None:
+            self._lookup = (bytes(self.term_blob), self.term_offsets.tolist())
+        blob, offsets = self._lookup
+        key = term.encode("utf-8")
+        lo, hi = 0, len(offsets) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if blob[offsets[mid] : offsets[mid + 1]] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(offsets) - 1 and blob[offsets[lo] : offsets[lo + 1]] == key:
+            return lo
+        return None
 
-    @property
-    def idf(self) -> NDArray[np.float64]:
-        if self._idf is None:
-            self._idf = idf(np.diff(self.indptr), self.n_passages)
-        return self._idf
+    def terms(self) -> list[str]:
+        blob = bytes(self.term_blob)
+        offs = self.term_offsets.tolist()
+        return [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(len(offs) - 1)]
 
-    @property
-    def norm(self) -> NDArray[np.float64]:
-        if self._norm is None:
-            self._norm = length_norm(self.doc_len)
-        return self._norm
-
-    def term_idf(self, term: str) -> float:
-        """IDF of a term; a term found nowhere gets the IDF of a term found in no passage."""
-        i = self.vocab.get(term)
-        if i is None:
-            return float(idf(np.zeros(1, np.int64), self.n_passages)[0])
-        return float(self.idf[i])
-
-    def document_frequency(self, term: str) -> int:
-        i = self.vocab.get(term)
-        return 0 if i is None else int(self.indptr[i + 1] - self.indptr[i])
+    def df(self, i: int) -> int:
+        return int(self.indptr[i + 1] - self.indptr[i])
 
     def passage_text(self, pid: int) -> str:
         lo, hi = int(self.text_offsets[pid]), int(self.text_offsets[pid + 1])
         return bytes(self.text_blob[lo:hi]).decode("utf-8")
 
-    def passage(self, pid: int) -> Passage:
-        doc = self.docs[int(self.p_doc[pid])]
-        start = int(self.p_start[pid])
-        page = int(self.p_page[pid])
-        heading = ""
-        if doc.headings:
-            i = bisect.bisect_right([h[0] for h in doc.headings], start) - 1
-            heading = doc.headings[i][1] if i >= 0 else ""
-        return Passage(
-            id=pid,
-            source=doc.source,
-            title=doc.title,
-            start=start,
-            end=int(self.p_end[pid]),
-            line=int(self.p_line[pid]),
-            page=page if page >= 0 else None,
-            heading=heading,
-            text=self.passage_text(pid),
+    @classmethod
+    def from_parts(cls, parts: Sequence[SegmentPart]) -> Segment:
+        """Merge analyzed parts (in document order) into one segment."""
+        import scipy.sparse as sp  # imported here: only building needs it
+
+        vocab: dict[str, int] = {}
+        for part in parts:
+            for t in part.terms:
+                vocab.setdefault(t, len(vocab))
+        ordered = sorted(vocab, key=lambda t: t.encode("utf-8"))
+        rank = np.empty(len(ordered), np.int64)
+        rank[np.fromiter((vocab[t] for t in ordered), np.int64, len(ordered))] = np.arange(len(ordered))
+        ids_list: list[NDArray[np.int64]] = []
+        docs: list[DocRecord] = []
+        texts: list[str] = []
+        meta: list[tuple[int, int, int, int]] = []
+        p_doc: list[int] = []
+        lengths: list[int] = []
+        n = 0
+        for part in parts:
+            local = np.fromiter((vocab[t] for t in part.terms), np.int64, len(part.terms))
+            ids_list.append(rank[local][np.asarray(part.ids, dtype=np.int64)] if len(part.ids) else
+                            np.zeros(0, np.int64))
+            for d in part.docs:
+                p_doc.extend([len(docs)] * d.n_passages)
+                docs.append(_shift(d, n + d.first_passage))
+            n += len(part.lengths)
+            texts.extend(part.texts)
+            meta.extend(part.meta)
+            lengths.extend(part.lengths)
+        doc_len = np.asarray(lengths, dtype=np.int64)
+        ids = np.concatenate(ids_list) if ids_list else np.zeros(0, np.int64)
+        row_ptr = np.zeros(n + 1, np.int64)
+        np.cumsum(doc_len, out=row_ptr[1:])
+        # Passage-major counts transposed to term-major: scipy's counting sort, duplicates summed.
+        csc = sp.csr_matrix((np.ones(len(ids), np.float32), ids, row_ptr),
+                            shape=(n, len(ordered))).tocsc()
+        csc.sum_duplicates()
+        encoded = [t.encode("utf-8") for t in ordered]
+        term_offsets = np.zeros(len(encoded) + 1, np.int64)
+        np.cumsum([len(t) for t in encoded], out=term_offsets[1:])
+        blobs = [t.encode("utf-8") for t in texts]
+        text_offsets = np.zeros(n + 1, np.int64)
+        np.cumsum([len(t) for t in blobs], out=text_offsets[1:])
+        m = np.asarray(meta, dtype=np.int64).reshape(-1, 4)
+        return cls(
+            term_blob=b"".join(encoded), term_offsets=term_offsets,
+            indptr=csc.indptr.astype(np.int64), pids=csc.indices.astype(np.int32),
+            tfs=csc.data.astype(np.float32), doc_len=doc_len.astype(np.float32),
+            p_doc=np.asarray(p_doc, dtype=np.int32), p_start=m[:, 0], p_end=m[:, 1],
+            p_line=m[:, 2].astype(np.int32), p_page=m[:, 3].astype(np.int32),
+            text_offsets=text_offsets, text_blob=b"".join(blobs), docs=docs,
         )
+
+
+def _shift(doc: DocRecord, first: int) -> DocRecord:
+    from dataclasses import replace
+
+    return replace(doc, first_passage=first)
+
+
+@dataclass
+class Tombstones:
+    """Documents of a segment that are gone, and how many passages of each term they held."""
+
+    docs: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    term_ids: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))  # sorted
+    df: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def removed_df(self, term_id: int) -> int:
+        j = int(np.searchsorted(self.term_ids, term_id))
+        return int(self.df[j]) if j < len(self.term_ids) and self.term_ids[j] == term_id else 0
+
+    def with_removed(self, seg: Segment, doc_nos: Sequence[int]) -> Tombstones:
+        """These tombstones plus documents ``doc_nos`` (their terms counted again from the text)."""
+        counts: dict[int, int] = {}
+        for d in doc_nos:
+            rec = seg.docs[d]
+            for pid in range(rec.first_passage, rec.first_passage + rec.n_passages):
+                for t in set(passage_terms(_segment_passage(seg, rec, pid, pid))):
+                    i = seg.term_id(t)
+                    if i is not None:
+                        counts[i] = counts.get(i, 0) + 1
+        for i, c in zip(self.term_ids.tolist(), self.df.tolist(), strict=True):
+            counts[i] = counts.get(i, 0) + c
+        keys = np.asarray(sorted(counts), dtype=np.int64)
+        return Tombstones(
+            docs=np.union1d(self.docs, np.asarray(doc_nos, np.int32)).astype(np.int32),
+            term_ids=keys, df=np.asarray([counts[k] for k in keys.tolist()], dtype=np.int64))
+
+
+def _segment_passage(seg: Segment, doc: DocRecord, local: int, pid: int) -> Passage:
+    start = int(seg.p_start[local])
+    page = int(seg.p_page[local])
+    heading = ""
+    if doc.headings:
+        i = bisect.bisect_right(doc.headings, (start, "\U0010ffff")) - 1
+        heading = doc.headings[i][1] if i >= 0 else ""
+    return Passage(id=pid, source=doc.source, title=doc.title, start=start,
+                   end=int(seg.p_end[local]), line=int(seg.p_line[local]),
+                   page=page if page >= 0 else None, heading=heading, text=seg.passage_text(local))
+
+
+class Index:
+    """Segments plus tombstones, searched as one BM25 index over the live passages."""
+
+    def __init__(self, segments: Sequence[Segment], tombstones: Sequence[Tombstones] | None = None
+                 ) -> None:
+        self.segments = list(segments)
+        self.tombstones = list(tombstones) if tombstones is not None else [Tombstones() for _ in segments]
+        self.base = np.zeros(len(self.segments) + 1, np.int64)
+        np.cumsum([s.n_passages for s in self.segments], out=self.base[1:])
+        self.dead: list[NDArray[np.bool_] | None] = []
+        live_len, live_n = 0.0, 0
+        docs: list[tuple[str, int, int]] = []  # (source, segment, doc number)
+        for s, (seg, tomb) in enumerate(zip(self.segments, self.tombstones, strict=True)):
+            dead_docs = np.zeros(len(seg.docs), bool)
+            dead_docs[tomb.docs] = True
+            dead = dead_docs[seg.p_doc] if len(tomb.docs) else None
+            self.dead.append(dead)
+            lengths = seg.doc_len if dead is None else seg.doc_len[~dead]
+            # Passage lengths are whole numbers, so this float sum is exact in any order.
+            live_len += float(lengths.astype(np.float64).sum())
+            live_n += len(lengths)
+            docs.extend((d.source, s, j) for j, d in enumerate(seg.docs) if not dead_docs[j])
+        docs.sort()
+        self._n = live_n
+        self._avgdl = (live_len / live_n if live_n else 1.0) or 1.0
+        # Where a fresh build of the same files would put each passage: ties go to the earlier.
+        self._rank = np.full(int(self.base[-1]), np.iinfo(np.int64).max, np.int64)
+        self.docs: list[DocRecord] = []
+        at = 0
+        for _, s, j in docs:
+            d = self.segments[s].docs[j]
+            first = int(self.base[s]) + d.first_passage
+            self._rank[first : first + d.n_passages] = np.arange(at, at + d.n_passages)
+            self.docs.append(_shift(d, first))
+            at += d.n_passages
+
+    @classmethod
+    def build(cls, documents: Iterable[tuple[Document, Sequence[Passage] | None]], max_tokens: int
+              ) -> Index:
+        """Index documents in one segment; passages already split are reused as given."""
+        return cls([Segment.from_parts([analyze_documents(documents, max_tokens)])])
+
+    # -- sizes and lookups ---------------------------------------------------------------------
+
+    @property
+    def n_passages(self) -> int:
+        """Live passages (removed documents' passages keep their ids until the next merge)."""
+        return self._n
+
+    @property
+    def dead_passages(self) -> int:
+        return int(self.base[-1]) - self._n
+
+    def _locate(self, pid: int) -> tuple[int, int]:
+        s = int(np.searchsorted(self.base, pid, side="right")) - 1
+        return s, pid - int(self.base[s])
+
+    def document_frequency(self, term: str) -> int:
+        df = 0
+        for seg, tomb in zip(self.segments, self.tombstones, strict=True):
+            i = seg.term_id(term)
+            if i is not None:
+                df += seg.df(i) - tomb.removed_df(i)
+        return df
+
+    def term_idf(self, term: str) -> float:
+        """IDF of a term; a term found nowhere gets the IDF of a term found in no passage."""
+        return float(idf(np.asarray([self.document_frequency(term)]), self._n)[0])
+
+    def passage_text(self, pid: int) -> str:
+        s, local = self._locate(pid)
+        return self.segments[s].passage_text(local)
+
+    def passage(self, pid: int) -> Passage:
+        s, local = self._locate(pid)
+        seg = self.segments[s]
+        return _segment_passage(seg, seg.docs[int(seg.p_doc[local])], local, pid)
 
     def next_passage(self, passage: Passage) -> Passage | None:
         """The passage after ``passage`` in the same document, if any."""
-        nxt = passage.id + 1
-        if nxt >= self.n_passages or int(self.p_doc[nxt]) != int(self.p_doc[passage.id]):
+        s, local = self._locate(passage.id)
+        seg = self.segments[s]
+        if local + 1 >= seg.n_passages or seg.p_doc[local + 1] != seg.p_doc[local]:
             return None
-        return self.passage(nxt)
+        return self.passage(passage.id + 1)
 
     def doc_passages(self, doc: DocRecord) -> list[Passage]:
         return [self.passage(p) for p in range(doc.first_passage, doc.first_passage + doc.n_passages)]
@@ -267,41 +376,70 @@ class Index:
 
     def scores_for(self, terms: Sequence[str], weights: Sequence[float] | None = None
                    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-        """BM25 scores of the passages that contain any of ``terms`` (repeats count, as in
+        """BM25 scores of the live passages that contain any of ``terms`` (repeats count, as in
         rank-bm25), as (passage ids, scores). ``weights`` scales each term's contribution."""
-        counts: dict[int, float] = {}
+        counts: dict[str, float] = {}
         for j, term in enumerate(terms):
-            i = self.vocab.get(term)
-            if i is not None:
-                counts[i] = counts.get(i, 0.0) + (1.0 if weights is None else float(weights[j]))
-        if not counts or self.n_passages == 0:
-            return np.zeros(0, np.int64), np.zeros(0, np.float64)
-        scores = np.zeros(self.n_passages, dtype=np.float64)
-        touched = 0
-        for i, weight in counts.items():
-            lo, hi = int(self.indptr[i]), int(self.indptr[i + 1])
-            if hi == lo:
+            counts[term] = counts.get(term, 0.0) + (1.0 if weights is None else float(weights[j]))
+        # Per segment, the postings ranges of each query term; df summed over live passages.
+        ranges: list[list[tuple[float, int, int]]] = [[] for _ in self.segments]
+        for term, weight in counts.items():
+            df, found = 0, []
+            for s, (seg, tomb) in enumerate(zip(self.segments, self.tombstones, strict=True)):
+                i = seg.term_id(term)
+                if i is not None:
+                    df += seg.df(i) - tomb.removed_df(i)
+                    found.append((s, int(seg.indptr[i]), int(seg.indptr[i + 1])))
+            if df <= 0:
                 continue
-            pids = self.pids[lo:hi]
-            tf = self.tfs[lo:hi].astype(np.float64)
-            scores[pids] += (weight * self.idf[i]) * (tf * (K1 + 1.0)) / (tf + self.norm[pids])
-            touched += hi - lo
-        if touched == 0:
+            w = weight * float(idf(np.asarray([df]), self._n)[0])
+            for s, lo, hi in found:
+                ranges[s].append((w, lo, hi))
+        all_c, all_s = [], []
+        for s, seg_ranges in enumerate(ranges):
+            if not seg_ranges:
+                continue
+            seg = self.segments[s]
+            pid_parts, score_parts = [], []
+            for w, lo, hi in seg_ranges:
+                pids = seg.pids[lo:hi]
+                tf = seg.tfs[lo:hi].astype(np.float64)
+                dl = seg.doc_len[pids].astype(np.float64)
+                norm = K1 * (1.0 - B + B * dl / self._avgdl)
+                pid_parts.append(pids)
+                score_parts.append(w * (tf * (K1 + 1.0)) / (tf + norm))
+            scores: NDArray[np.float64]
+            if len(pid_parts) == 1:
+                cand, scores = pid_parts[0].astype(np.int64), score_parts[0]
+            else:
+                # bincount adds in input order, so each passage sums its terms in query order.
+                summed = np.bincount(np.concatenate(pid_parts), np.concatenate(score_parts),
+                                     minlength=seg.n_passages)
+                cand = np.flatnonzero(summed)
+                scores = summed[cand].astype(np.float64)
+            dead = self.dead[s]
+            if dead is not None:
+                keep = ~dead[cand]
+                cand, scores = cand[keep], scores[keep]
+            all_c.append(cand + int(self.base[s]))
+            all_s.append(scores)
+        if not all_c:
             return np.zeros(0, np.int64), np.zeros(0, np.float64)
-        cand = np.flatnonzero(scores)
-        return cand, scores[cand]
+        return np.concatenate(all_c), np.concatenate(all_s)
 
     def search(self, terms: Sequence[str], k: int, weights: Sequence[float] | None = None
                ) -> list[tuple[int, float]]:
-        """The ``k`` best (passage id, score) pairs, best first; ties go to the earlier passage."""
+        """The ``k`` best (passage id, score) pairs, best first; ties go to the passage a fresh
+        build would number first."""
         cand, scores = self.scores_for(terms, weights)
-        if len(cand) == 0:
+        if len(cand) == 0 or k <= 0:
             return []
         if len(cand) > k:
-            top = np.argpartition(-scores, k - 1)[:k]
-            cand, scores = cand[top], scores[top]
-        order = np.lexsort((cand, -scores))
-        return [(int(cand[j]), float(scores[j])) for j in order[:k]]
+            kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+            keep = scores >= kth  # every passage tied with the k-th, so ties break the same way
+            cand, scores = cand[keep], scores[keep]
+        order = np.lexsort((self._rank[cand], -scores))[:k]
+        return [(int(cand[j]), float(scores[j])) for j in order]
 
     def hits(self, terms: Sequence[str], k: int, weights: Sequence[float] | None = None) -> list[Hit]:
         return [Hit(self.passage(pid), score) for pid, score in self.search(terms, k, weights)]

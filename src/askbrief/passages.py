@@ -54,7 +54,10 @@ def _units(doc: Document, max_tokens: int) -> Iterator[tuple[int, int, int, bool
         breaks = set(doc.page_starts)
     for p_start, p_end in paragraph_spans(text):
         spans = sentence_spans(text, p_start, p_end)
-        counts = [len(t) for t in enc.encode_ordinary_batch([text[s:e] for s, e in spans])]
+        # One call per sentence: encode_ordinary_batch starts a thread pool per call, which cost
+        # more than the encoding itself (measured: 90% of split time on the Python docs).
+        encode = enc.encode_ordinary
+        counts = [len(encode(text[s:e])) for s, e in spans]
         first = True
         for (s, e), n in zip(spans, counts, strict=True):
             if n <= max_tokens:

@@ -1,10 +1,14 @@
 """Save and load an Index on disk, atomically and without pickle.
 
 Layout under the index folder: ``CURRENT`` names the generation in use; each generation is a
-folder of ``.npy`` arrays plus ``manifest.json``. A writer fills a fresh generation folder, marks
-it complete, then swaps ``CURRENT`` with ``os.replace``; a reader follows ``CURRENT``. A process
-killed mid-write leaves an unreferenced folder (cleaned later) and the old index intact; two
-writers at once each finish their own generation and the last swap wins.
+folder holding ``manifest.json`` and one sub-folder per segment (``.npy`` arrays, the sorted
+vocabulary and the passage texts as raw UTF-8, ``docs.json``, and that generation's tombstones).
+A segment's files never change once written, so a refresh hard-links the unchanged segments into
+the new generation and writes only the new segment and the tombstones. A writer fills a fresh
+generation folder, marks it complete, then swaps ``CURRENT`` with ``os.replace``; a reader follows
+``CURRENT``. A process killed mid-write leaves an unreferenced folder (cleaned later) and the old
+index intact; two writers at once each finish their own generation and the last swap wins.
+Everything is memory-mapped on load, so loading costs the same at any corpus size.
 """
 
 from __future__ import annotations
@@ -20,15 +24,16 @@ from typing import Any
 
 import numpy as np
 
-from .index import DocRecord, Index
+from .index import DocRecord, Index, Segment, Tombstones
 
 __all__ = ["FORMAT_VERSION", "IndexMismatch", "load_index", "save_index"]
 
-FORMAT_VERSION = 1
-_ARRAYS = ("indptr", "pids", "tfs", "doc_len", "p_doc", "p_start", "p_end", "p_line", "p_page",
-           "text_offsets")
+# 2: segments with sorted, memory-mapped vocabularies and tombstones (1 was one JSON vocabulary).
+FORMAT_VERSION = 2
 _COMPLETE = "COMPLETE"
 _STALE_SECONDS = 3600.0
+_IMMUTABLE = (*(f"{n}.npy" for n in Segment.ARRAYS), "terms.bin", "texts.bin", "docs.json")
+_TOMBS = ("tomb_docs", "tomb_terms", "tomb_df")
 
 
 class IndexMismatch(Exception):
@@ -42,25 +47,47 @@ def _fsync_write(path: Path, data: bytes) -> None:
         os.fsync(f.fileno())
 
 
+def _save_array(path: Path, array: Any) -> None:
+    with open(path, "wb") as f:
+        np.save(f, np.ascontiguousarray(array), allow_pickle=False)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _write_segment(folder: Path, seg: Segment) -> None:
+    folder.mkdir()
+    if seg.origin is not None:
+        try:
+            for name in _IMMUTABLE:
+                os.link(Path(seg.origin) / name, folder / name)
+            return
+        except OSError:  # no hard links here (or the old files are gone): write them again
+            for name in _IMMUTABLE:
+                with contextlib.suppress(FileNotFoundError):
+                    (folder / name).unlink()
+    for name in Segment.ARRAYS:
+        _save_array(folder / f"{name}.npy", getattr(seg, name))
+    _fsync_write(folder / "terms.bin", bytes(seg.term_blob))
+    _fsync_write(folder / "texts.bin", bytes(seg.text_blob))
+    _fsync_write(folder / "docs.json",
+                 json.dumps([d.as_json() for d in seg.docs], ensure_ascii=False).encode())
+
+
 def save_index(folder: Path, index: Index, meta: dict[str, Any]) -> Path:
     """Write ``index`` as a new generation under ``folder`` and make it current."""
     folder.mkdir(parents=True, exist_ok=True)
     gen = folder / f"gen-{time.time_ns()}-{uuid.uuid4().hex[:8]}"
     gen.mkdir()
     try:
-        for name in _ARRAYS:
-            with open(gen / f"{name}.npy", "wb") as f:
-                np.save(f, np.ascontiguousarray(getattr(index, name)), allow_pickle=False)
-                f.flush()
-                os.fsync(f.fileno())
-        _fsync_write(gen / "texts.bin", bytes(index.text_blob))
-        manifest = {
-            "format": FORMAT_VERSION,
-            **meta,
-            "n_passages": index.n_passages,
-            "terms": index.terms,
-            "docs": [d.as_json() for d in index.docs],
-        }
+        names = []
+        for s, (seg, tomb) in enumerate(zip(index.segments, index.tombstones, strict=True)):
+            name = f"seg-{s:03d}"
+            _write_segment(gen / name, seg)
+            for fname, array in zip(_TOMBS, (tomb.docs, tomb.term_ids, tomb.df), strict=True):
+                _save_array(gen / name / f"{fname}.npy", array)
+            names.append(name)
+        manifest = {"format": FORMAT_VERSION, **meta, "n_passages": index.n_passages,
+                    "segments": names}
         _fsync_write(gen / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
         _fsync_write(gen / _COMPLETE, b"")
         pointer = folder / f"CURRENT.{uuid.uuid4().hex}.tmp"
@@ -69,6 +96,8 @@ def save_index(folder: Path, index: Index, meta: dict[str, Any]) -> Path:
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
+    for s, seg in enumerate(index.segments):
+        seg.origin = str(gen / names[s])  # the saved copy is what a later refresh links to
     _clean_old_generations(folder, keep=gen.name)
     return gen
 
@@ -87,6 +116,21 @@ def _clean_old_generations(folder: Path, keep: str) -> None:
                 complete = (entry / _COMPLETE).exists()
                 if (complete and age > 30) or age > _STALE_SECONDS:
                     shutil.rmtree(entry, ignore_errors=True)
+
+
+def _load_segment(folder: Path) -> tuple[Segment, Tombstones]:
+    arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False)
+              for n in Segment.ARRAYS}
+    blobs = {}
+    for name in ("terms", "texts"):
+        path = folder / f"{name}.bin"
+        blobs[name] = np.memmap(path, dtype=np.uint8, mode="r") if path.stat().st_size else b""
+    docs = [DocRecord.from_json(d) for d in json.loads((folder / "docs.json").read_text("utf-8"))]
+    seg = Segment(term_blob=blobs["terms"], text_blob=blobs["texts"], docs=docs,
+                  origin=str(folder), **arrays)
+    tomb = Tombstones(*(np.load(folder / f"{n}.npy", allow_pickle=False) for n in _TOMBS))
+    _check(seg, tomb, len(blobs["terms"]), len(blobs["texts"]))
+    return seg, tomb
 
 
 def load_index(folder: Path, expect: dict[str, Any]) -> tuple[Index, dict[str, Any]] | None:
@@ -109,36 +153,35 @@ def load_index(folder: Path, expect: dict[str, Any]) -> tuple[Index, dict[str, A
         for key, value in expect.items():
             if manifest.get(key) != value:
                 raise IndexMismatch(f"saved index was built with another {key}")
-        arrays = {n: np.load(gen / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _ARRAYS}
-        blob_path = gen / "texts.bin"
-        blob = np.memmap(blob_path, dtype=np.uint8, mode="r") if blob_path.stat().st_size else b""
-        index = Index(
-            terms=list(manifest["terms"]),
-            docs=[DocRecord.from_json(d) for d in manifest["docs"]],
-            text_blob=blob,
-            **arrays,
-        )
-        _check(index, manifest, len(blob))
+        names = [str(n) for n in manifest["segments"]]
+        if any(not n.startswith("seg-") or "/" in n for n in names):
+            raise IndexMismatch("the saved index is damaged (bad segment name)")
+        loaded = [_load_segment(gen / n) for n in names]
+        index = Index([s for s, _ in loaded], [t for _, t in loaded])
+        if index.n_passages != manifest["n_passages"]:
+            raise IndexMismatch("the saved index is damaged (inconsistent sizes)")
     except IndexMismatch:
         raise
-    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, IndexError, json.JSONDecodeError) as exc:
         raise IndexMismatch(f"the saved index is damaged ({exc.__class__.__name__})") from None
     return index, manifest
 
 
-def _check(index: Index, manifest: dict[str, Any], blob_len: int) -> None:
+def _check(seg: Segment, tomb: Tombstones, terms_len: int, blob_len: int) -> None:
     """Cheap structural checks so a damaged file is caught here, not as a wrong answer later."""
-    n = index.n_passages
+    n = seg.n_passages
     ok = (
-        n == manifest["n_passages"]
-        and len(index.indptr) == len(index.terms) + 1
-        and int(index.indptr[-1]) == len(index.pids) == len(index.tfs)
-        and all(len(getattr(index, a)) == n for a in ("p_doc", "p_start", "p_end", "p_line", "p_page"))
-        and len(index.text_offsets) == n + 1
-        and int(index.text_offsets[-1]) == blob_len
-        and (len(index.pids) == 0 or int(index.pids.max()) < n)
-        and (n == 0 or int(index.p_doc.max()) < len(index.docs))
-        and bool(np.all(np.diff(index.indptr) >= 0))
+        len(seg.indptr) == len(seg.term_offsets) == seg.n_terms + 1
+        and int(seg.indptr[-1]) == len(seg.pids) == len(seg.tfs)
+        and int(seg.term_offsets[-1]) == terms_len
+        and all(len(getattr(seg, a)) == n for a in ("p_doc", "p_start", "p_end", "p_line", "p_page"))
+        and len(seg.text_offsets) == n + 1
+        and int(seg.text_offsets[-1]) == blob_len
+        and (len(seg.pids) == 0 or int(seg.pids.max()) < n)
+        and (n == 0 or int(seg.p_doc.max()) < len(seg.docs))
+        and sum(d.n_passages for d in seg.docs) == n
+        and len(tomb.term_ids) == len(tomb.df)
+        and (len(tomb.docs) == 0 or int(tomb.docs.max()) < len(seg.docs))
     )
     if not ok:
         raise IndexMismatch("the saved index is damaged (inconsistent sizes)")
