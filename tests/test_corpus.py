@@ -579,3 +579,17 @@ def test_pdf_encrypted_with_an_empty_user_password_is_read(tmp_path: Path) -> No
 def test_broken_pdf_is_skipped_as_unreadable(tmp_path: Path, data: bytes) -> None:
     (tmp_path / "bad.pdf").write_bytes(data)
     assert skip_reason(tmp_path / "bad.pdf").startswith("unreadable PDF: ")
+
+
+@pytest.mark.parametrize(
+    ("first_line", "title"),
+    [
+        ("Story of the day - News Archive - Agency - Politics Economy Business Wire Oil Gas "
+         "Chemical Industry Power", "Story of the day"),
+        ("A short title - Site", "A short title - Site"),
+        ("Report: Beijing chafes at requests", "Report: Beijing chafes at requests"),
+    ],
+)
+def test_a_long_title_of_parts_keeps_its_first_part(tmp_path: Path, first_line: str, title: str) -> None:
+    (tmp_path / "doc.txt").write_text(first_line + "\n\nBody text here.", encoding="utf-8")
+    assert load(tmp_path / "doc.txt").title == title

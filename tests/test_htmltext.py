@@ -176,3 +176,13 @@ def test_every_paragraph_is_in_html_parser_text_modulo_whitespace(html: str) -> 
     assert_paragraphs_match_scorer(html)
     for offset, label in page.headings:
         assert squash(page.text[offset:]).startswith(squash(label)[:1])
+
+
+def test_definition_terms_are_headings_of_their_definitions() -> None:
+    from askbrief.htmltext import extract_html
+
+    page = extract_html(
+        "<dl><dt>zip(*iterables)<a class='headerlink'>¶</a></dt>"
+        "<dd><p>Iterate over several iterables in parallel.</p></dd></dl>"
+    )
+    assert any(label.startswith("zip(*iterables)") for _, label in page.headings)

@@ -21,7 +21,16 @@ from .htmltext import decode_html, extract_html
 from .pdftext import extract_pdf
 from .types import Document, FileInfo, Skipped
 
-__all__ = ["SUPPORTED_SUFFIXES", "load_document", "read_document_text", "scan_corpus"]
+# Bump when what load_document makes of a file changes: saved indexes are then rebuilt.
+READER_VERSION = "4"
+
+__all__ = [
+    "READER_VERSION",
+    "SUPPORTED_SUFFIXES",
+    "load_document",
+    "read_document_text",
+    "scan_corpus",
+]
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf"}
@@ -40,7 +49,10 @@ _BOMS = (
 )
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
 _CONTROL_BYTES = frozenset(range(32)) - frozenset(b"\t\n\r\f\v\x1b") | {0x7F}
-_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
+# Only the opening hashes: the closing ones are stripped by hand in _atx_heading, because a
+# lazy regex for "text, then optional closing hashes" is quadratic on long runs of blanks.
+_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
+_CLOSING_HASHES = re.compile(r"[ \t]#+\Z")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _FENCE = re.compile(r" {0,3}(```|~~~)")
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
@@ -92,6 +104,12 @@ def scan_corpus(root: Path, *, max_file_bytes: int) -> tuple[list[FileInfo], lis
             source = prefix + entry.name
             suffix = PurePosixPath(entry.name).suffix.lower()
             reportable = suffix in SUPPORTED_SUFFIXES or not suffix
+            if not _utf8_name(entry.name):
+                # Sources travel as UTF-8 (JSON, the saved index); such a name cannot.
+                if reportable or entry.is_dir():
+                    printable = source.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                    skipped.append(Skipped(printable, "file name is not valid UTF-8"))
+                continue
             try:
                 info = entry.stat()  # follows symlinks
             except OSError as exc:
@@ -114,6 +132,15 @@ def scan_corpus(root: Path, *, max_file_bytes: int) -> tuple[list[FileInfo], lis
     files.sort(key=lambda f: f.source)
     skipped.sort(key=lambda s: s.source)
     return files, skipped
+
+
+def _utf8_name(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python holds them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _link_problem(path: str, source: str, parent: str, seen: dict[tuple[int, int], str]) -> str:
@@ -219,7 +246,7 @@ def _parse(path: Path, info: FileInfo, data: bytes) -> Document:
         raise SkipFile("no text")
     return Document(
         source=info.source,
-        title=_clip(title.replace("\ufeff", "").strip()) or path.stem,
+        title=_clip(_site_title(title.replace("\ufeff", "").strip())) or path.stem,
         text=text,
         size=info.size,
         mtime_ns=info.mtime_ns,
@@ -331,6 +358,19 @@ def _first_line(text: str, *, skip_adornments: bool = False) -> str:
     return ""
 
 
+_TITLE_SEPARATORS = re.compile(r"\s+[-|—–·:]{1,2}\s+")
+_LONG_TITLE = 80
+
+
+def _site_title(title: str) -> str:
+    """A long title made of parts ("Story - News Archive - Site - Menu words ...") keeps its first
+    part: the rest is a site's name and navigation, which would rank every passage of the page."""
+    if len(title) <= _LONG_TITLE:
+        return title
+    first = _TITLE_SEPARATORS.split(title, maxsplit=1)[0].strip()
+    return first if len(first) >= 10 else title
+
+
 def _clip(title: str) -> str:
     """At most _TITLE_CHARS, cut at a word boundary when there is one."""
     if len(title) <= _TITLE_CHARS:
@@ -366,14 +406,27 @@ def _markdown_headings(text: str) -> list[tuple[int, str, int]]:
             fence = "" if line.strip().startswith(fence) else fence
         elif fence_match := _FENCE.match(line):
             fence = fence_match.group(1)
-        elif (atx := _ATX.fullmatch(line)) and (atx.group(2) or "").strip():
-            found.append((start, atx.group(2).strip(), len(atx.group(1))))
+        elif atx := _atx_heading(line):
+            found.append((start, atx[1], atx[0]))
         elif (setext := _SETEXT.fullmatch(line)) and above[0].strip() and above[2]:
             found.append((above[1], above[0].strip(), 1 if setext.group(1)[0] == "=" else 2))
         elif not _LIST_ITEM.match(line):
             candidate = line
         above = (candidate, start, not above[0].strip())
     return found
+
+
+def _atx_heading(line: str) -> tuple[int, str] | None:
+    """(level, text) when ``line`` is an ATX heading (``## Text ##``) with some text."""
+    opening = _ATX_OPEN.match(line)
+    if opening is None:
+        return None
+    text = line[opening.end() :].strip(" \t")
+    closing = _CLOSING_HASHES.search(text)
+    if closing is not None:
+        text = text[: closing.start()].rstrip(" \t")
+    text = text.strip()
+    return (len(opening.group(1)), text) if text else None
 
 
 def _rst_headings(text: str) -> tuple[tuple[int, str], ...]:

@@ -38,7 +38,9 @@ _PARAGRAPH = _tags(
 )
 _LINE = _tags("br li tr dt dd caption figcaption summary legend option")
 _CELL = _tags("td th")
-_HEADINGS = _tags("h1 h2 h3 h4 h5 h6")
+# A definition term (<dt>) heads its definition the way a heading heads a section: API
+# references and glossaries are lists of them.
+_HEADINGS = _tags("h1 h2 h3 h4 h5 h6 dt")
 _MAX_REPARSES = 8  # each unclosed boilerplate element costs one more parse of the page
 # HTML's own whitespace only: a no-break space stays, in case a checker keeps it too.
 _SPACE = re.compile(r"[ \t\n\r\f]+")

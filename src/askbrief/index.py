@@ -77,7 +77,7 @@ def passage_terms(passage: Passage) -> list[str]:
     """The terms a passage is indexed under: its text, plus its title and heading so they rank."""
     terms = analyze(passage.text)
     terms += analyze(passage.title)
-    if passage.heading and passage.heading not in passage.text:
+    if passage.heading:
         terms += analyze(passage.heading)
     return terms
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from .analysis import ANALYZER_VERSION
 from .config import Settings
-from .corpus import load_document, scan_corpus
+from .corpus import READER_VERSION, load_document, scan_corpus
 from .errors import SkipFile
 from .index import Index, Segment, SegmentPart, Tombstones, analyze_documents
 from .passages import split_document
@@ -75,6 +75,7 @@ def _expected_meta(root: Path, settings: Settings) -> dict[str, object]:
     return {
         "corpus": str(root.resolve()),
         "analyzer": ANALYZER_VERSION,
+        "reader": READER_VERSION,
         "passage_tokens": settings.index.passage_tokens,
         "max_file_mb": settings.corpus.max_file_mb,
     }
