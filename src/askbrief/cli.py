@@ -131,12 +131,6 @@ def _cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_answer(answer, stream: TextIO) -> None:  # type: ignore[no-untyped-def]
-    from .render import plain_answer
-
-    stream.write(plain_answer(answer))
-
-
 def _continued(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The conversation ``ask`` or ``chat`` continues, or None for a new one."""
     from .history import ConversationStore
@@ -175,7 +169,11 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     report = session.open()
     if report.notice:
         print(f"askbrief: {report.notice}", file=sys.stderr)
-    answer = session.ask(question, k=args.k, conversation=conv)
+    from .render import StreamEcho
+
+    echo = StreamEcho(sys.stdout)
+    answer = session.ask(question, k=args.k, conversation=conv,
+                         on_text=None if args.json else echo)
     if answer.timings.load_ms == 0:
         load_ms = ((time.perf_counter() - t0) * 1000 - answer.timings.retrieve_ms
                    - answer.timings.compose_ms)
@@ -191,7 +189,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         json.dump(answer.as_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        _print_answer(answer, sys.stdout)
+        sys.stdout.write(echo.finish(answer))
     return 0
 
 

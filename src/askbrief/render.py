@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TextIO
 
 from .types import Answer
 
-__all__ = ["plain_answer", "safe_text"]
+__all__ = ["StreamEcho", "plain_answer", "safe_text"]
 
 
 def safe_text(text: str) -> str:
@@ -15,8 +16,31 @@ def safe_text(text: str) -> str:
                    else "�" for ch in text)
 
 
-def plain_answer(answer: Answer, width: int = 88) -> str:
-    """Quotes, each with its [n], then the sources; or the abstention and the closest passages."""
+class StreamEcho:
+    """Prints an LLM answer's text as it streams (made safe for a terminal), so ``plain_answer``
+    can then print only what was not shown yet."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.shown = False
+
+    def __call__(self, chunk: str) -> None:
+        self.out.write(safe_text(chunk))
+        self.out.flush()
+        self.shown = True
+
+    def finish(self, answer: Answer) -> str:
+        """The rest of ``answer`` to print after the streamed text."""
+        if not self.shown:
+            return plain_answer(answer)
+        if answer.backend == "extractive":  # the backend failed mid-stream: the fallback follows
+            return "\n\n" + plain_answer(answer)
+        return "\n\n" + plain_answer(answer, body=False)
+
+
+def plain_answer(answer: Answer, width: int = 88, *, body: bool = True) -> str:
+    """Quotes, each with its [n], then the sources; or the abstention and the closest passages.
+    ``body=False`` leaves out an LLM answer's text (already shown as it streamed)."""
     out: list[str] = []
     for notice in answer.notices:
         out.append(f"note: {safe_text(notice)}")
@@ -24,11 +48,13 @@ def plain_answer(answer: Answer, width: int = 88) -> str:
         out.append(safe_text(answer.markdown))
         for i, hit in enumerate(answer.hits[:3], start=1):
             p = hit.passage
-            out.append(f"  closest {i}: {safe_text(p.source)}, line {p.line} — {safe_text(p.title)}")
+            where = f"{safe_text(p.source)}, line {p.line}"
+            out.append(f"  closest {i}: {where} — {safe_text(p.title)}")
         return "\n".join(out) + "\n"
     if answer.backend != "extractive":
-        out.append(safe_text(answer.markdown))
-        out.append("")
+        if body:
+            out.append(safe_text(answer.markdown))
+            out.append("")
     else:
         for c in answer.citations:
             quote = " ".join(safe_text(c.quote).split())

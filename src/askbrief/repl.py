@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from .errors import AskbriefError
 from .followup import find_document, locate_passage
 from .history import Conversation, ConversationStore, export_json, export_markdown
-from .render import plain_answer, safe_text
+from .render import StreamEcho, safe_text
 from .session import Session
 
 __all__ = ["HELP", "Repl", "passage_context", "run_chat"]
@@ -176,12 +176,13 @@ class Repl:
         return True
 
     def ask(self, question: str) -> None:
+        echo = StreamEcho(self.out)
         try:
-            answer = self.session.ask(question, conversation=self.conversation)
+            answer = self.session.ask(question, conversation=self.conversation, on_text=echo)
         except AskbriefError as exc:  # an empty question, a misconfigured backend...
             self._say(f"askbrief: {exc}", error=True)
             return
-        self.out.write(plain_answer(answer))
+        self.out.write(echo.finish(answer))
         self.out.write("\n")
         self.out.flush()
         try:
