@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
-from pathlib import Path
-
-import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+
 from llm_servers import Behaviour, LLMServer, closed_port_url, ollama_stream, openai_stream
 
 SECRET = "sk-test-SECRET-cli-98765"
@@ -52,8 +52,13 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ASKBRIEF_TEST_KEY": SECRET}
     for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
         env.pop(var, None)
-    return subprocess.run([sys.executable, "-m", "askbrief.cli", *args], capture_output=True,
-                          text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "askbrief.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
 
 
 @pytest.mark.parametrize(
@@ -64,8 +69,13 @@ def test_ask_json_with_a_backend_reports_it_and_verifies_the_quote(
     tmp_path: Path, name: str, behaviour: object, path: str
 ) -> None:
     with LLMServer(behaviour) as server:  # type: ignore[arg-type]
-        p = run("ask", "--json", "--config", str(write_config(tmp_path, server.url + path, name)),
-                QUESTION)
+        p = run(
+            "ask",
+            "--json",
+            "--config",
+            str(write_config(tmp_path, server.url + path, name)),
+            QUESTION,
+        )
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     assert out["backend"] == name
@@ -120,8 +130,13 @@ def test_the_chat_repl_streams_through_a_backend(tmp_path: Path) -> None:
     with LLMServer(quoting(openai_stream)) as server:
         config = write_config(tmp_path, server.url + "/v1")
         env = {**os.environ, "ASKBRIEF_TEST_KEY": SECRET}
-        p = subprocess.run([sys.executable, "-m", "askbrief.cli", "chat", "--config", str(config)],
-                           input=f"{QUESTION}\n/quit\n", capture_output=True, text=True,
-                           timeout=120, env=env)
+        p = subprocess.run(
+            [sys.executable, "-m", "askbrief.cli", "chat", "--config", str(config)],
+            input=f"{QUESTION}\n/quit\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
     assert p.returncode == 0, p.stderr
     assert "The first source says" in p.stdout and "Sources:" in p.stdout

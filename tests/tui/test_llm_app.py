@@ -7,21 +7,19 @@ import threading
 from pathlib import Path
 
 import pytest
-from llm_servers import LLMServer, openai_stream
 from tui_support import SIZE, build_app, settle
 
 from askbrief.config import Settings
 from askbrief.tui.widgets.question_input import QuestionInput
 from askbrief.tui.widgets.turn import AnswerMarkdown, TurnView
+from llm_servers import LLMServer, openai_stream
 
 QUESTION = "Who is Yun Sun?"
 
 
 def llm_settings(settings: Settings, base_url: str) -> Settings:
     backend = {"name": "openai", "base_url": base_url, "model": "m", "timeout": 10}
-    return settings.model_copy(
-        update={"backend": settings.backend.model_validate(backend)}
-    )
+    return settings.model_copy(update={"backend": settings.backend.model_validate(backend)})
 
 
 @pytest.fixture(autouse=True)
