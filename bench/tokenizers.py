@@ -113,6 +113,7 @@ def main(argv: list[str]) -> int:
         pydocs = Path("/usr/share/doc/python3.11/html")
         if pydocs.is_dir():
             pairs.append((str(pydocs), str(HERE / "pydocs_questions.jsonl")))
+            pairs.append((str(pydocs), str(HERE / "pydocs_questions_2.jsonl")))
         else:
             print("(the Python docs are not installed: apt-get install python3.11-doc)")
     for root, qfile in pairs:
