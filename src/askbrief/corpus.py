@@ -244,6 +244,8 @@ def _parse(path: Path, info: FileInfo, data: bytes) -> Document:
         title, headings = _text_title_and_headings(suffix, text)
     if not text.replace("\ufeff", "").strip():
         raise SkipFile("no text")
+    # A heading labels every passage under it (and is ranked with each): keep it a label's size.
+    headings = tuple((offset, _clip(" ".join(label.split()))) for offset, label in headings)
     return Document(
         source=info.source,
         title=_clip(_site_title(title.replace("\ufeff", "").strip())) or path.stem,
@@ -358,7 +360,9 @@ def _first_line(text: str, *, skip_adornments: bool = False) -> str:
     return ""
 
 
-_TITLE_SEPARATORS = re.compile(r"\s+[-|—–·:]{1,2}\s+")
+# Tried only where a run of white space starts, and possessive: a title of a long blank run
+# (a Markdown heading padded with spaces) would otherwise be re-scanned from every blank in it.
+_TITLE_SEPARATORS = re.compile(r"(?<!\s)\s++[-|—–·:]{1,2}\s")
 _LONG_TITLE = 80
 
 

@@ -10,10 +10,18 @@ from .types import Answer
 __all__ = ["StreamEcho", "plain_answer", "safe_text"]
 
 
+# Bidirectional overrides, embeddings and isolates: printed raw, they make a terminal show a
+# quote's characters in another order than the document has them ("Trojan Source").
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def safe_text(text: str) -> str:
-    """Document text made safe to print: no escape sequences or other control characters."""
-    return "".join(ch if ch in "\n\t" or (ch >= " " and ch != "\x7f" and not 0x80 <= ord(ch) < 0xA0)
-                   else "�" for ch in text)
+    """Document text made safe to print: no escape sequences, other control characters or
+    bidirectional overrides."""
+    return "".join(
+        ch if ch in "\n\t" or (ch >= " " and ch != "\x7f" and not 0x80 <= ord(ch) < 0xA0
+                               and ch not in _BIDI_CONTROLS)
+        else "�" for ch in text)
 
 
 class StreamEcho:

@@ -18,7 +18,11 @@ _ABBREVIATIONS = frozenset(
     inc corp co ltd llc plc bros dept univ assn est approx fig figs eq no nos vol vols ed eds
     pp p cf vs etc al e.g i.e u.s u.k u.n e.u a.m p.m ph.d d.c""".split()
 )
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f])")
+# Possessive, and starting only where a run of marks starts: a long run of dots (a table of
+# contents, a divider line) would otherwise be re-scanned from every dot in it, in quadratic time.
+_END = re.compile(
+    r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f])"
+)
 _CJK_END = re.compile(r"[。！？]+[」』”’）]*")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*\n\s*")
 _FINISHED_LINE = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
