@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -21,16 +22,23 @@ from .errors import AskbriefError, QuestionError
 __all__ = ["main"]
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, metavar="FILE", help="settings file (TOML)")
-    common.add_argument("--corpus", type=Path, metavar="DIR",
+def _common_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--config", type=Path, metavar="FILE", help="settings file (TOML)")
+    parser.add_argument("--corpus", type=Path, metavar="DIR",
                         help="folder of documents (default: the configured one, else the samples)")
-    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    return parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    # The options may come before the command or after it. After it they are parsed by the
+    # sub-command, whose defaults must not undo what was given before it: hence SUPPRESS there.
+    common = _common_options(argparse.ArgumentParser(add_help=False,
+                                                     argument_default=argparse.SUPPRESS))
 
     parser = argparse.ArgumentParser(
         prog="askbrief",
-        parents=[common],
+        parents=[_common_options(argparse.ArgumentParser(add_help=False))],
         description="Ask questions about a folder of documents; get quoted, cited answers. "
         "With no command, opens the chat app.",
     )
@@ -227,6 +235,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("askbrief: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (askbrief ... | head): stop quietly, as Python's docs advise.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except Exception as exc:  # the last resort: one line, not a traceback
         if args.debug:
             raise
