@@ -4,7 +4,11 @@ The text is real: Debian's ``python3.11-doc`` HTML (``apt-get install python3.11
 askbrief's own loader, and ``linux-doc`` RST/HTML when installed (``apt-get install linux-doc``).
 Copies beyond the first are varied so the corpus is not one text repeated: paragraphs shuffled,
 one word in ten swapped for another word of the same document, and one in a hundred given a
-per-copy suffix so the vocabulary keeps growing with the corpus, as real collections do. Without
+per-copy, letters-only suffix so the vocabulary keeps growing with the corpus, as real collections
+do (Heaps' law). The suffix is letters because the analyzer splits digits off a word: version 1
+used digits (``word12x7``) and its 1M corpus had only ~23k distinct terms. The suffix's variant is
+drawn from a Pareto (Zipf-like) law, so most new terms occur once and a few recur, like a real
+vocabulary's long tail. Without
 those packages a generator draws words from the bundled seeds' word frequencies (Zipf-like).
 """
 
@@ -17,13 +21,18 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-__all__ = ["SOURCES", "base_documents", "make_corpus"]
+__all__ = ["CORPUS_VERSION", "SOURCES", "VARIATION", "base_documents", "make_corpus"]
 
 SOURCES = (
     Path("/usr/share/doc/python3.11/html"),
     Path("/usr/share/doc/linux-doc"),
 )
 _WORD = re.compile(r"[A-Za-z]+")
+# Bump when the generated text changes: cached corpora of another version are written again.
+CORPUS_VERSION = 2
+VARIATION = (f"corpus v{CORPUS_VERSION}: paragraphs shuffled, 10% of words swapped within the "
+             "document, 1% given a letters-only per-copy suffix with a Pareto-drawn variant "
+             "(a Zipf-like tail of new terms)")
 
 
 def _load_real(cache: Path) -> tuple[list[tuple[str, str, int]], str]:
@@ -90,6 +99,16 @@ def base_documents(cache: Path) -> tuple[list[tuple[str, str, int]], str]:
     return _generated(), "generated (no python3.11-doc/linux-doc; apt-get install python3.11-doc)"
 
 
+def _letters(n: int) -> str:
+    """``n`` in base 26 written with the letters a–z (0 → "a")."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = chr(97 + r) + out
+        if not n:
+            return out
+
+
 def _vary(text: str, copy: int, rng: random.Random) -> str:
     paras = text.split("\n\n")
     rng.shuffle(paras)
@@ -102,7 +121,8 @@ def _vary(text: str, copy: int, rng: random.Random) -> str:
             if r < 0.10:
                 words[i] = rng.choice(pool)
             elif r < 0.11 and words[i].isalpha():
-                words[i] = f"{words[i]}{copy}x{rng.randrange(50)}"
+                variant = min(int(rng.paretovariate(1.0)), 100_000)
+                words[i] = f"{words[i]}{_letters(copy)}q{_letters(variant)}"
         out.append(" ".join(words))
     return "\n\n".join(out)
 
@@ -113,7 +133,8 @@ def make_corpus(n_passages: int, root: Path, cache: Path, seed: int = 0) -> dict
     stamp = root / ".corpus.json"
     if stamp.exists():
         info = json.loads(stamp.read_text())
-        if info.get("target") == n_passages and info.get("label") == label:
+        if (info.get("target") == n_passages and info.get("label") == label
+                and info.get("version") == CORPUS_VERSION):
             return info  # type: ignore[no-any-return]
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
@@ -131,6 +152,7 @@ def make_corpus(n_passages: int, root: Path, cache: Path, seed: int = 0) -> dict
             total += n
             files += 1
         copy += 1
-    info = {"target": n_passages, "label": label, "files": files, "estimated_passages": total}
+    info = {"target": n_passages, "label": label, "files": files, "estimated_passages": total,
+            "version": CORPUS_VERSION}
     stamp.write_text(json.dumps(info))
     return info

@@ -423,7 +423,8 @@ def render(results: dict[str, Any]) -> str:
     for size, r in results["sizes"].items():
         a, s, rb, sn = r["askbrief"], r["bm25s"], r["rank_bm25"], r["bm25s_native"]
         lines.append(f"\n### {size} passages ({a.get('passages', '?')} indexed, "
-                     f"{r['corpus']['files']} files; tokens: {r['tokens'].get('tokens', '?')})\n")
+                     f"{r['corpus']['files']} files; tokens: {r['tokens'].get('tokens', '?')}; "
+                     f"distinct terms: {r['tokens'].get('terms', '?')})\n")
         lines.append("| metric | askbrief | bm25s | rank-bm25 | rank-bm25 ÷ askbrief | bm25s ÷ askbrief |")
         lines.append("|---|---|---|---|---|---|")
 
@@ -460,6 +461,7 @@ def render(results: dict[str, Any]) -> str:
     lines.append("TUI first usable screen: " + (_f(tui["first_screen_s"], "s") if "first_screen_s"
                                                   in tui else tui.get("skipped") or tui.get("error", "?")))
     lines.append(f"corpus text: {results['source']}")
+    lines.append(f"copies varied: {results.get('variation', '?')}")
     return "\n".join(lines)
 
 
@@ -477,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(WORKERS[name](json.loads(Path(path).read_text()))))
         return 0
 
-    from corpora import base_documents
+    from corpora import VARIATION, base_documents
 
     sizes = [2000] if args.smoke else [_size(s) for s in args.sizes.split(",")]
     n_queries = 20 if args.smoke else args.queries
@@ -488,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     docs, source = base_documents(args.cache)
     say(f"corpus text: {source} ({len(docs)} documents)")
     questions = make_questions(docs, n_queries)
-    results: dict[str, Any] = {"source": source, "questions": questions[:5], "sizes": {},
+    results: dict[str, Any] = {"source": source, "variation": VARIATION, "questions": questions[:5], "sizes": {},
                                "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
     work = Path(tempfile.mkdtemp(prefix="askbrief-bench-"))
     try:

@@ -70,15 +70,25 @@ def _normalise(token: str) -> str:
     return token
 
 
+class _TermOf(dict[str, "str | None"]):
+    """Raw lower-cased token → its term, or None when it is dropped (a stop word); filled on
+    first sight, so normalising, the stop list and stemming run once per distinct token."""
+
+    def __missing__(self, raw: str) -> str | None:
+        if len(self) > 2_000_000:
+            self.clear()
+        token = _normalise(raw)
+        term = None if not token or token in STOP_WORDS else stem(token)
+        self[raw] = term
+        return term
+
+
+_TERM_OF = _TermOf()
+
+
 def analyze(text: str) -> list[str]:
     """The terms of ``text`` in order, repeats kept (BM25 counts them)."""
-    out: list[str] = []
-    for raw in _TOKEN.findall(text.lower()):
-        token = _normalise(raw)
-        if not token or token in STOP_WORDS:
-            continue
-        out.append(stem(token))
-    return out
+    return [t for t in map(_TERM_OF.__getitem__, _TOKEN.findall(text.lower())) if t is not None]
 
 
 # "How much", "how many"...: the adverb asks for a quantity, and "according to X" names who said

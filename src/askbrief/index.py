@@ -14,13 +14,14 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .analysis import analyze
 from .passages import split_document
-from .scoring import K1, B, idf
+from .scoring import K1, B, idf, pruned_candidates, term_scores
 from .types import Document, Hit, Passage
 
 __all__ = ["DocRecord", "Index", "Segment", "SegmentPart", "analyze_documents", "passage_terms"]
@@ -73,12 +74,18 @@ class DocRecord:
                         headings=self.headings, warnings=self.warnings)
 
 
+@lru_cache(maxsize=8192)
+def _label_terms(label: str) -> tuple[str, ...]:
+    """A title's or heading's terms: the same few labels recur on every passage of a document."""
+    return tuple(analyze(label))
+
+
 def passage_terms(passage: Passage) -> list[str]:
     """The terms a passage is indexed under: its text, plus its title and heading so they rank."""
     terms = analyze(passage.text)
-    terms += analyze(passage.title)
+    terms += _label_terms(passage.title)
     if passage.heading:
-        terms += analyze(passage.heading)
+        terms += _label_terms(passage.heading)
     return terms
 
 
@@ -307,6 +314,10 @@ class Index:
             docs.extend((d.source, s, j) for j, d in enumerate(seg.docs) if not dead_docs[j])
         docs.sort()
         self._n = live_n
+        self._norms: list[NDArray[np.float64] | None] = [None] * len(self.segments)
+        self._peaks: list[dict[int, float]] = [{} for _ in self.segments]  # see pruned_candidates
+        self._buffers: list[list[tuple[NDArray[np.float64], NDArray[np.bool_]]]] = [
+            [] for _ in self.segments]
         self._avgdl = (live_len / live_n if live_n else 1.0) or 1.0
         # Where a fresh build of the same files would put each passage: ties go to the earlier.
         self._rank = np.full(int(self.base[-1]), np.iinfo(np.int64).max, np.int64)
@@ -374,10 +385,11 @@ class Index:
 
     # -- search --------------------------------------------------------------------------------
 
-    def scores_for(self, terms: Sequence[str], weights: Sequence[float] | None = None
-                   ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    def scores_for(self, terms: Sequence[str], weights: Sequence[float] | None = None,
+                   k: int | None = None) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """BM25 scores of the live passages that contain any of ``terms`` (repeats count, as in
-        rank-bm25), as (passage ids, scores). ``weights`` scales each term's contribution."""
+        rank-bm25), as (passage ids, scores). ``weights`` scales each term's contribution.
+        With ``k``, only a superset of the ``k`` best (ties included) is promised."""
         counts: dict[str, float] = {}
         for j, term in enumerate(terms):
             counts[term] = counts.get(term, 0.0) + (1.0 if weights is None else float(weights[j]))
@@ -396,28 +408,28 @@ class Index:
             for s, lo, hi in found:
                 ranges[s].append((w, lo, hi))
         all_c, all_s = [], []
+        positive = all(w > 0 for seg_ranges in ranges for w, _, _ in seg_ranges)
         for s, seg_ranges in enumerate(ranges):
             if not seg_ranges:
                 continue
-            seg = self.segments[s]
-            pid_parts, score_parts = [], []
-            for w, lo, hi in seg_ranges:
-                pids = seg.pids[lo:hi]
-                tf = seg.tfs[lo:hi].astype(np.float64)
-                dl = seg.doc_len[pids].astype(np.float64)
-                norm = K1 * (1.0 - B + B * dl / self._avgdl)
-                pid_parts.append(pids)
-                score_parts.append(w * (tf * (K1 + 1.0)) / (tf + norm))
-            scores: NDArray[np.float64]
-            if len(pid_parts) == 1:
-                cand, scores = pid_parts[0].astype(np.int64), score_parts[0]
-            else:
-                # bincount adds in input order, so each passage sums its terms in query order.
-                summed = np.bincount(np.concatenate(pid_parts), np.concatenate(score_parts),
-                                     minlength=seg.n_passages)
-                cand = np.flatnonzero(summed)
-                scores = summed[cand].astype(np.float64)
             dead = self.dead[s]
+            if k is not None and positive and len(seg_ranges) > 1:
+                seg = self.segments[s]
+                buf, mark = self._scratch(s)
+                try:
+                    pruned = pruned_candidates(np.asarray(seg.pids), np.asarray(seg.tfs),
+                                               self._length_norm(s), seg_ranges, k, dead, buf,
+                                               mark, self._peaks[s])
+                except BaseException:  # the scratch may be dirty: give back clean ones
+                    buf, mark = np.zeros_like(buf), np.zeros_like(mark)
+                    raise
+                finally:
+                    self._buffers[s].append((buf, mark))
+                if pruned is not None:
+                    all_c.append(pruned[0] + int(self.base[s]))
+                    all_s.append(pruned[1])
+                    continue
+            cand, scores = self._segment_scores(s, seg_ranges, positive)
             if dead is not None:
                 keep = ~dead[cand]
                 cand, scores = cand[keep], scores[keep]
@@ -425,15 +437,88 @@ class Index:
             all_s.append(scores)
         if not all_c:
             return np.zeros(0, np.int64), np.zeros(0, np.float64)
+        if len(all_c) == 1:
+            return all_c[0], all_s[0]
         return np.concatenate(all_c), np.concatenate(all_s)
+
+    def _length_norm(self, s: int) -> NDArray[np.float64]:
+        """``k1 * (1 - b + b * dl / avgdl)`` per passage of segment ``s``, computed once per
+        Index (avgdl is global, so a refresh, which makes a new Index, makes new ones)."""
+        norm = self._norms[s]
+        if norm is None:
+            dl = self.segments[s].doc_len.astype(np.float64)
+            norm = K1 * (1.0 - B + B * dl / self._avgdl)
+            self._norms[s] = norm
+        return norm
+
+    def _scratch(self, s: int) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+        """Zeroed per-passage scratch arrays of segment ``s``, one pair per concurrent search
+        (``list.pop`` is atomic); the caller gives them back zeroed."""
+        try:
+            return self._buffers[s].pop()
+        except IndexError:
+            n = self.segments[s].n_passages
+            return np.zeros(n, np.float64), np.zeros(n, np.bool_)
+
+    def _segment_scores(self, s: int, seg_ranges: list[tuple[float, int, int]], positive: bool
+                        ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """(passage ids, scores) in segment ``s`` of the postings ranges ``(weight, lo, hi)``.
+
+        Scores accumulate in a dense buffer that is zeroed again only where the query touched
+        it, so a query costs its postings, not the segment's size. Each passage sums its terms
+        in query order, as rank-bm25 does."""
+        seg = self.segments[s]
+        norm = self._length_norm(s)
+
+        all_pids, all_tfs = np.asarray(seg.pids), np.asarray(seg.tfs)
+
+        def contribution(w: float, lo: int, hi: int
+                         ) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
+            pids = all_pids[lo:hi]
+            return pids, term_scores(pids, all_tfs[lo:hi], norm, w)
+
+        if len(seg_ranges) == 1:
+            pids, scores = contribution(*seg_ranges[0])
+            return pids.astype(np.int64), scores
+        buf, mark = self._scratch(s)
+        fresh: list[NDArray[np.int32]] = []
+        try:
+            for w, lo, hi in seg_ranges:
+                pids, add = contribution(w, lo, hi)
+                before = buf[pids]
+                fresh.append(pids[before == 0.0])  # passages this query has not touched yet
+                buf[pids] = before + add  # a term's postings hold each passage once
+            cand = np.concatenate(fresh).astype(np.int64)
+            if not positive:
+                # Contributions may cancel to zero and a passage be counted fresh twice.
+                cand = np.unique(cand)
+            scores = buf[cand]
+            buf[cand] = 0.0
+        except BaseException:
+            buf = np.zeros_like(buf)
+            raise
+        finally:
+            self._buffers[s].append((buf, mark))
+        if not positive:
+            keep = scores != 0.0
+            cand, scores = cand[keep], scores[keep]
+        return cand, scores
 
     def search(self, terms: Sequence[str], k: int, weights: Sequence[float] | None = None
                ) -> list[tuple[int, float]]:
         """The ``k`` best (passage id, score) pairs, best first; ties go to the passage a fresh
         build would number first."""
-        cand, scores = self.scores_for(terms, weights)
-        if len(cand) == 0 or k <= 0:
+        if k <= 0:
             return []
+        cand, scores = self.scores_for(terms, weights, k)
+        if len(cand) == 0:
+            return []
+        if len(cand) > 64 * k and len(cand) > 20_000:
+            # The k-th best of a sample is at most the k-th best of all: a safe, cheap cut.
+            sample = scores[:: len(scores) // max(4096, 64 * k)]
+            floor = np.partition(sample, len(sample) - k)[len(sample) - k]
+            keep = scores >= floor
+            cand, scores = cand[keep], scores[keep]
         if len(cand) > k:
             kth = np.partition(scores, len(scores) - k)[len(scores) - k]
             keep = scores >= kth  # every passage tied with the k-th, so ties break the same way

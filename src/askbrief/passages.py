@@ -16,9 +16,41 @@ from .sentences import paragraph_spans, sentence_spans
 from .tokens import encoding
 from .types import Document, Passage
 
-__all__ = ["LineIndex", "split_document"]
+__all__ = ["LineIndex", "count_tokens_fast", "split_document"]
 
 _WORD_BREAK = re.compile(r"\s+")
+
+# cl100k_base's pre-tokenizer (tokens.py) restated for ASCII text, which Python's ``re`` can run:
+# \p{L} is [A-Za-z] and \p{N} is [0-9] there, ``re.ASCII``'s \s is Rust's White_Space restricted
+# to ASCII, and Rust's ``$`` (end of text) is ``\Z``. tiktoken runs BPE on each piece on its own,
+# so a text's token count is the sum of its pieces' counts, and each distinct piece is encoded
+# once per process. Checked against tiktoken by tests/test_passages.py.
+_ASCII_PIECES = re.compile(
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\nA-Za-z0-9]?+[A-Za-z]++|[0-9]{1,3}+| ?[^\sA-Za-z0-9]++[\r\n]*+"""
+    r"""|\s++\Z|\s*[\r\n]|\s+(?!\S)|\s""",
+    re.ASCII,
+)
+
+
+class _PieceCounts(dict[str, int]):
+    """Token count of each pre-tokenized piece, filled on first sight."""
+
+    def __missing__(self, piece: str) -> int:
+        if len(self) > 1_000_000:
+            self.clear()
+        n = len(encoding()._encode_single_piece(piece.encode("ascii")))
+        self[piece] = n
+        return n
+
+
+_PIECE_COUNTS = _PieceCounts()
+
+
+def count_tokens_fast(text: str) -> int:
+    """``len(encoding().encode_ordinary(text))``, without tiktoken's regex for ASCII text."""
+    if text.isascii():
+        return sum(map(_PIECE_COUNTS.__getitem__, _ASCII_PIECES.findall(text)))
+    return len(encoding().encode_ordinary(text))
 
 
 class LineIndex:
@@ -47,7 +79,6 @@ def heading_at(doc: Document, offset: int) -> str:
 
 def _units(doc: Document, max_tokens: int) -> Iterator[tuple[int, int, int, bool]]:
     """(start, end, tokens, starts_paragraph) for each sentence, long ones cut at word breaks."""
-    enc = encoding()
     text = doc.text
     breaks = set()
     if doc.page_starts:
@@ -56,8 +87,7 @@ def _units(doc: Document, max_tokens: int) -> Iterator[tuple[int, int, int, bool
         spans = sentence_spans(text, p_start, p_end)
         # One call per sentence: encode_ordinary_batch starts a thread pool per call, which cost
         # more than the encoding itself (measured: 90% of split time on the Python docs).
-        encode = enc.encode_ordinary
-        counts = [len(encode(text[s:e])) for s, e in spans]
+        counts = [count_tokens_fast(text[s:e]) for s, e in spans]
         first = True
         for (s, e), n in zip(spans, counts, strict=True):
             if n <= max_tokens:
