@@ -145,8 +145,6 @@ def test_index_killed_at_random_points_never_breaks_the_next_answer(tmp_path: Pa
     assert [g for g in folder.glob("gen-*") if not (g / "COMPLETE").exists()]
 
 
-@pytest.mark.xfail(strict=True, reason="library.py: the worker processes of a parallel build "
-                   "(and the forkserver, resource tracker) outlive a killed askbrief index")
 def test_a_killed_parallel_build_leaves_no_process_behind(tmp_path: Path) -> None:
     corpus = write_fact_corpus(tmp_path / "corpus", 12, 800_000)  # over the parallel threshold
     proc = start_askbrief("index", corpus, home=tmp_path / "home")
@@ -210,12 +208,8 @@ def _check_answer(session: Session, corpus: Path, i: int) -> None:
     "damage",
     [
         "truncated",
-        pytest.param("emptied", marks=pytest.mark.xfail(strict=True, reason=(
-            "store.py: np.load raises EOFError on an empty .npy; load_index does not catch it, "
-            "so askbrief fails with 'unexpected error: EOFError' instead of rebuilding"))),
-        pytest.param("garbage", marks=pytest.mark.xfail(strict=True, reason=(
-            "store.py: no checksums; same-size garbage in terms.bin loads and abstains, in "
-            "texts.bin it loads and the answer fails with UnicodeDecodeError"))),
+        "emptied",
+        "garbage",
         "deleted",
     ],
 )

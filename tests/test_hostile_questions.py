@@ -104,8 +104,6 @@ def test_hostile_questions_through_the_cli(tmp_path: Path, question: str, expect
         assert out["abstained"] is False and expect in out["citations"][0]["quote"]
 
 
-@pytest.mark.xfail(strict=True, reason="analysis.py: Chinese question words (什么, 哪里, 谁...) "
-                   "are not stop words; unseen in the corpus they outweigh the matched terms")
 def test_a_chinese_question_answers_from_a_chinese_document(session: Session) -> None:
     answer = session.ask("风车磨什么？")
     assert not answer.abstained and "大麦" in answer.citations[0].quote

@@ -197,16 +197,12 @@ def test_half_a_megabyte_of_one_repeated_byte_is_read_or_skipped_in_linear_time(
     assert _load_and_split_seconds(path) < 20  # quadratic would take hours
 
 
-@pytest.mark.xfail(strict=True, reason="passages.heading_at rebuilds the list of heading offsets "
-                   "for every passage: quadratic in the number of headings")
 def test_a_document_with_thousands_of_headings_is_split_quickly(tmp_path: Path) -> None:
     path = tmp_path / "changelog.md"
     path.write_text("".join(f"## Version {i}\n\nFixed bug {i}.\n\n" for i in range(12_000)))
     assert _load_and_split_seconds(path) < 1.5
 
 
-@pytest.mark.xfail(strict=True, reason="passages._cut_long shrinks an over-long sentence 10% "
-                   "per try, re-encoding each time: ~15 µs a character on token-dense text")
 def test_token_dense_text_without_sentence_ends_is_split_quickly(tmp_path: Path) -> None:
     path = tmp_path / "dense.txt"
     path.write_bytes(b"\t#" * 150_000)  # one token per character, no sentence end

@@ -13,7 +13,7 @@ from functools import lru_cache
 __all__ = ["ANALYZER_VERSION", "STOP_WORDS", "analyze", "analyze_question", "stem"]
 
 # Bump when the output of analyze() changes: saved indexes made by another version are rebuilt.
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 
 # A word, or a number with its decimal/thousands separators ("18.9", "1,000", "2021-22" → two).
 # Han, kana and Hangul have no spaces between words: each character is a term of its own.
@@ -37,8 +37,11 @@ STOP_WORDS = frozenset(
     very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's
     which while who who's whom why why's with won't would wouldn't you you'd you'll you're you've
     your yours yourself yourselves s t d ll m re ve also just will may might shall must
+    什 么 吗 呢 哪 谁 怎
     """.split()
 )
+# The last line: Chinese question words ("什么" what, "哪" which, "谁" who, "怎" how), which are
+# indexed a character at a time and would otherwise outweigh the words a question is about.
 
 
 @lru_cache(maxsize=1)

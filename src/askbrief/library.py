@@ -258,7 +258,8 @@ def _read_files(root: Path, infos: list[FileInfo], max_tokens: int, progress: Pr
 
         # forkserver: safe to start from a thread (the app indexes in a worker thread).
         ctx = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_read_chunk, root, c, max_tokens) for c in chunks]
             for chunk, fut in zip(chunks, futures, strict=True):
                 if progress is not None:
@@ -273,6 +274,24 @@ def _read_files(root: Path, infos: list[FileInfo], max_tokens: int, progress: Pr
                                        "reason": reason}
         parts.append(part)
     return parts, done
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a build worker: exit when the indexing process is gone (killed mid-build), rather than
+    linger with the forkserver."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _warnings(index: Index) -> tuple[tuple[str, str], ...]:

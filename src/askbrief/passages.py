@@ -69,11 +69,14 @@ class LineIndex:
         return bisect.bisect_right(self._pages, offset)
 
 
-def heading_at(doc: Document, offset: int) -> str:
-    """The nearest heading at or before ``offset``, or "" if none."""
+def heading_at(doc: Document, offset: int, starts: list[int] | None = None) -> str:
+    """The nearest heading at or before ``offset``, or "" if none. ``starts`` (the headings'
+    offsets) saves rebuilding that list for every passage of a document with many headings."""
     if not doc.headings:
         return ""
-    i = bisect.bisect_right([h[0] for h in doc.headings], offset) - 1
+    if starts is None:
+        starts = [h[0] for h in doc.headings]
+    i = bisect.bisect_right(starts, offset) - 1
     return doc.headings[i][1] if i >= 0 else ""
 
 
@@ -97,23 +100,38 @@ def _units(doc: Document, max_tokens: int) -> Iterator[tuple[int, int, int, bool
             first = False
 
 
-def _cut_long(text: str, start: int, end: int, max_tokens: int, first: bool) -> Iterator[tuple[int, int, int, bool]]:
-    """Cut one over-long sentence into pieces of at most ``max_tokens`` at white space."""
+def _cut_long(
+    text: str, start: int, end: int, max_tokens: int, first: bool
+) -> Iterator[tuple[int, int, int, bool]]:
+    """Cut one over-long sentence into pieces of at most ``max_tokens`` at white space.
+
+    Each piece is found from one encoding of a generous window: the first ``max_tokens`` tokens
+    give the furthest cut, and the last white space in the second half of that span is used when
+    there is one. Cost stays linear in the text, however few characters a token holds.
+    """
     enc = encoding()
     pos = start
     while pos < end:
-        # Characters per token is rarely below 2 in prose; start from a generous guess and shrink.
-        stop = min(end, pos + max_tokens * 4)
-        while True:
-            piece = text[pos:stop]
-            n = len(enc.encode_ordinary(piece))
-            if n <= max_tokens or stop - pos <= 1:
-                break
+        stop = min(end, pos + max_tokens * 8)
+        piece = text[pos:stop]
+        tokens = enc.encode_ordinary(piece)
+        if len(tokens) > max_tokens:
+            keep, prefix = max_tokens, ""
+            while keep > 0:  # a token may end inside a multi-byte character: step back
+                prefix = enc.decode(tokens[:keep])
+                if prefix and piece.startswith(prefix):
+                    break
+                keep -= 1
+            limit = pos + max(1, len(prefix))
             cut = None
-            for m in _WORD_BREAK.finditer(text, pos, stop):
-                if m.start() > pos and m.start() < pos + (stop - pos) * 0.9:
+            for m in _WORD_BREAK.finditer(text, pos + (limit - pos) // 2, limit):
+                if m.start() > pos:
                     cut = m.start()
-            stop = cut if cut else pos + max(1, int((stop - pos) * 0.8))
+            stop = cut or limit
+        n = len(enc.encode_ordinary(text[pos:stop]))
+        while n > max_tokens and stop - pos > 1:  # rare: the cut text re-encodes longer
+            stop = pos + max(1, int((stop - pos) * 0.9))
+            n = len(enc.encode_ordinary(text[pos:stop]))
         yield pos, stop, n, first
         first = False
         pos = stop
@@ -124,6 +142,7 @@ def _cut_long(text: str, start: int, end: int, max_tokens: int, first: bool) -> 
 def split_document(doc: Document, max_tokens: int, first_id: int = 0) -> list[Passage]:
     """The passages of ``doc``, numbered from ``first_id``; they cover every sentence once."""
     lines = LineIndex(doc.text, doc.page_starts)
+    heading_starts_list = [h[0] for h in doc.headings]
     passages: list[Passage] = []
     current: list[tuple[int, int, int, bool]] = []
     used = 0
@@ -142,7 +161,7 @@ def split_document(doc: Document, max_tokens: int, first_id: int = 0) -> list[Pa
                 end=end,
                 line=lines.line(start),
                 page=lines.page(start),
-                heading=heading_at(doc, start),
+                heading=heading_at(doc, start, heading_starts_list),
                 text=doc.text[start:end],
             )
         )

@@ -19,6 +19,7 @@ import os
 import shutil
 import time
 import uuid
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,15 @@ from .index import DocRecord, Index, Segment, Tombstones
 __all__ = ["FORMAT_VERSION", "IndexMismatch", "load_index", "save_index"]
 
 # 2: segments with sorted, memory-mapped vocabularies and tombstones (1 was one JSON vocabulary).
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _COMPLETE = "COMPLETE"
 _STALE_SECONDS = 3600.0
-_IMMUTABLE = (*(f"{n}.npy" for n in Segment.ARRAYS), "terms.bin", "texts.bin", "docs.json")
+_DATA = (*(f"{n}.npy" for n in Segment.ARRAYS), "terms.bin", "texts.bin", "docs.json")
+_CHECKSUMS = "checksums.json"
+_IMMUTABLE = (*_DATA, _CHECKSUMS)
+# Files up to this size are checked against their CRC-32 when loaded (about 30 ms per 32 MB);
+# larger ones only against their size, so that a million-passage index still loads in a second.
+_VERIFY_BYTES = 32 * 1024 * 1024
 _TOMBS = ("tomb_docs", "tomb_terms", "tomb_df")
 
 
@@ -71,6 +77,26 @@ def _write_segment(folder: Path, seg: Segment) -> None:
     _fsync_write(folder / "texts.bin", bytes(seg.text_blob))
     _fsync_write(folder / "docs.json",
                  json.dumps([d.as_json() for d in seg.docs], ensure_ascii=False).encode())
+    sums = {name: [(folder / name).stat().st_size, _crc(folder / name)] for name in _DATA}
+    _fsync_write(folder / _CHECKSUMS, json.dumps(sums).encode())
+
+
+def _crc(path: Path) -> int:
+    crc = 0
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            crc = zlib.crc32(block, crc)
+    return crc
+
+
+def _verify(folder: Path) -> None:
+    """Sizes of every segment file, and CRC-32s of the smaller ones, as they were written."""
+    sums = json.loads((folder / _CHECKSUMS).read_text("utf-8"))
+    for name in _DATA:
+        size, crc = sums[name]
+        path = folder / name
+        if path.stat().st_size != size or (size <= _VERIFY_BYTES and _crc(path) != crc):
+            raise IndexMismatch(f"the saved index is damaged ({name} changed)")
 
 
 def save_index(folder: Path, index: Index, meta: dict[str, Any]) -> Path:
@@ -119,6 +145,7 @@ def _clean_old_generations(folder: Path, keep: str) -> None:
 
 
 def _load_segment(folder: Path) -> tuple[Segment, Tombstones]:
+    _verify(folder)
     arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False)
               for n in Segment.ARRAYS}
     blobs = {}
@@ -162,7 +189,8 @@ def load_index(folder: Path, expect: dict[str, Any]) -> tuple[Index, dict[str, A
             raise IndexMismatch("the saved index is damaged (inconsistent sizes)")
     except IndexMismatch:
         raise
-    except (OSError, ValueError, KeyError, TypeError, IndexError, json.JSONDecodeError) as exc:
+    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError,
+            UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise IndexMismatch(f"the saved index is damaged ({exc.__class__.__name__})") from None
     return index, manifest
 
