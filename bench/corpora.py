@@ -30,9 +30,11 @@ SOURCES = (
 _WORD = re.compile(r"[A-Za-z]+")
 # Bump when the generated text changes: cached corpora of another version are written again.
 CORPUS_VERSION = 2
-VARIATION = (f"corpus v{CORPUS_VERSION}: paragraphs shuffled, 10% of words swapped within the "
-             "document, 1% given a letters-only per-copy suffix with a Pareto-drawn variant "
-             "(a Zipf-like tail of new terms)")
+VARIATION = (
+    f"corpus v{CORPUS_VERSION}: paragraphs shuffled, 10% of words swapped within the "
+    "document, 1% given a letters-only per-copy suffix with a Pareto-drawn variant "
+    "(a Zipf-like tail of new terms)"
+)
 
 
 def _load_real(cache: Path) -> tuple[list[tuple[str, str, int]], str]:
@@ -76,15 +78,19 @@ def _generated(seed: int = 0) -> list[tuple[str, str, int]]:
 
     counts: Counter[str] = Counter()
     for p in sorted(bundled_dir("seeds").iterdir()):
-        counts.update(w.lower() for w in _WORD.findall(p.read_text(encoding="utf-8", errors="replace")))
+        counts.update(
+            w.lower() for w in _WORD.findall(p.read_text(encoding="utf-8", errors="replace"))
+        )
     words, weights = zip(*counts.most_common(), strict=True)
     rng = random.Random(seed)
     docs = []
     for d in range(400):
         paras = []
         for _ in range(rng.randint(8, 30)):
-            sents = [" ".join(rng.choices(words, weights, k=rng.randint(6, 30))).capitalize() + "."
-                     for _ in range(rng.randint(2, 6))]
+            sents = [
+                " ".join(rng.choices(words, weights, k=rng.randint(6, 30))).capitalize() + "."
+                for _ in range(rng.randint(2, 6))
+            ]
             paras.append(" ".join(sents))
         text = "\n\n".join(paras)
         docs.append((f"gen/{d:04d}", text, max(1, len(text) // 700)))
@@ -133,8 +139,11 @@ def make_corpus(n_passages: int, root: Path, cache: Path, seed: int = 0) -> dict
     stamp = root / ".corpus.json"
     if stamp.exists():
         info = json.loads(stamp.read_text())
-        if (info.get("target") == n_passages and info.get("label") == label
-                and info.get("version") == CORPUS_VERSION):
+        if (
+            info.get("target") == n_passages
+            and info.get("label") == label
+            and info.get("version") == CORPUS_VERSION
+        ):
             return info  # type: ignore[no-any-return]
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
@@ -152,7 +161,12 @@ def make_corpus(n_passages: int, root: Path, cache: Path, seed: int = 0) -> dict
             total += n
             files += 1
         copy += 1
-    info = {"target": n_passages, "label": label, "files": files, "estimated_passages": total,
-            "version": CORPUS_VERSION}
+    info = {
+        "target": n_passages,
+        "label": label,
+        "files": files,
+        "estimated_passages": total,
+        "version": CORPUS_VERSION,
+    }
     stamp.write_text(json.dumps(info))
     return info

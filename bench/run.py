@@ -95,8 +95,14 @@ def worker_askbrief_build(a: dict[str, Any]) -> dict[str, Any]:
     index, report = open_index(Path(a["corpus"]), _settings(a["cache"]), force=True)
     seconds = time.perf_counter() - t0
     gc.collect()
-    return {"build_s": seconds, "passages": index.n_passages, "files": report.files_total,
-            "peak_mb": _peak_mb(), "retained_mb": _rss_mb(), "disk_mb": _du_mb(Path(a["cache"]))}
+    return {
+        "build_s": seconds,
+        "passages": index.n_passages,
+        "files": report.files_total,
+        "peak_mb": _peak_mb(),
+        "retained_mb": _rss_mb(),
+        "disk_mb": _du_mb(Path(a["cache"])),
+    }
 
 
 def worker_askbrief_serve(a: dict[str, Any]) -> dict[str, Any]:
@@ -120,10 +126,18 @@ def worker_askbrief_serve(a: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
         session.ask(q)
         answer.append((time.perf_counter() - t0) * 1000)
-    return {"load_s": load_s, "load_status": report.status, "first_query_ms": first_ms,
-            "retrieve_p50_ms": _pct(retrieve, 0.5), "retrieve_p95_ms": _pct(retrieve, 0.95),
-            "answer_p50_ms": _pct(answer, 0.5), "answer_p95_ms": _pct(answer, 0.95),
-            "serve_rss_mb": _rss_mb(), "serve_peak_mb": _peak_mb(), "python_baseline_mb": base}
+    return {
+        "load_s": load_s,
+        "load_status": report.status,
+        "first_query_ms": first_ms,
+        "retrieve_p50_ms": _pct(retrieve, 0.5),
+        "retrieve_p95_ms": _pct(retrieve, 0.95),
+        "answer_p50_ms": _pct(answer, 0.5),
+        "answer_p95_ms": _pct(answer, 0.95),
+        "serve_rss_mb": _rss_mb(),
+        "serve_peak_mb": _peak_mb(),
+        "python_baseline_mb": base,
+    }
 
 
 def worker_askbrief_refresh(a: dict[str, Any]) -> dict[str, Any]:
@@ -135,16 +149,21 @@ def worker_askbrief_refresh(a: dict[str, Any]) -> dict[str, Any]:
     victim = next(p for p in sorted(corpus.rglob("*.txt")))
     original = victim.read_text(encoding="utf-8")
     try:
-        victim.write_text(original + "\n\nA refreshed paragraph about benchmark tortoises.\n",
-                          encoding="utf-8")
+        victim.write_text(
+            original + "\n\nA refreshed paragraph about benchmark tortoises.\n", encoding="utf-8"
+        )
         t0 = time.perf_counter()
         index, report = open_index(corpus, settings)
         seconds = time.perf_counter() - t0
         found = bool(index.search(["tortois"], 1))
     finally:
         victim.write_text(original, encoding="utf-8")
-    return {"refresh_s": seconds, "status": report.status, "found_new_text": found,
-            "disk_mb_after": _du_mb(Path(a["cache"]))}
+    return {
+        "refresh_s": seconds,
+        "status": report.status,
+        "found_new_text": found,
+        "disk_mb_after": _du_mb(Path(a["cache"])),
+    }
 
 
 def worker_tokens(a: dict[str, Any]) -> dict[str, Any]:
@@ -169,8 +188,12 @@ def worker_tokens(a: dict[str, Any]) -> dict[str, Any]:
     np.save(out / "offsets.npy", offsets)
     (out / "vocab.txt").write_text("\n".join(vocab), encoding="utf-8")
     (out / "texts.txt").write_text("\x00".join(p.text for p in passages), encoding="utf-8")
-    return {"tokenize_s": seconds, "passages": len(tokens), "tokens": int(offsets[-1]),
-            "terms": len(vocab)}
+    return {
+        "tokenize_s": seconds,
+        "passages": len(tokens),
+        "tokens": int(offsets[-1]),
+        "terms": len(vocab),
+    }
 
 
 def worker_rank_bm25(a: dict[str, Any]) -> dict[str, Any]:
@@ -191,9 +214,14 @@ def worker_rank_bm25(a: dict[str, Any]) -> dict[str, Any]:
         top = np.argpartition(-scores, 9)[:10]
         top[np.argsort(-scores[top])]
         times.append((time.perf_counter() - t0) * 1000)
-    return {"index_s": build, "peak_mb": _peak_mb(), "retained_mb": _rss_mb(),
-            "retrieve_p50_ms": _pct(times, 0.5), "retrieve_p95_ms": _pct(times, 0.95),
-            "queries": len(times)}
+    return {
+        "index_s": build,
+        "peak_mb": _peak_mb(),
+        "retained_mb": _rss_mb(),
+        "retrieve_p50_ms": _pct(times, 0.5),
+        "retrieve_p95_ms": _pct(times, 0.95),
+        "queries": len(times),
+    }
 
 
 def worker_bm25s(a: dict[str, Any]) -> dict[str, Any]:
@@ -232,10 +260,17 @@ def worker_bm25s(a: dict[str, Any]) -> dict[str, Any]:
         cand[np.argsort(-scores[cand])]
         argp.append((time.perf_counter() - t0) * 1000)
     shutil.rmtree(folder, ignore_errors=True)
-    return {"index_s": build, "peak_mb": _peak_mb(), "retained_mb": retained, "disk_mb": disk,
-            "load_s": load, "retrieve_p50_ms": _pct(default, 0.5),
-            "retrieve_p95_ms": _pct(default, 0.95), "argpartition_p50_ms": _pct(argp, 0.5),
-            "argpartition_p95_ms": _pct(argp, 0.95)}
+    return {
+        "index_s": build,
+        "peak_mb": _peak_mb(),
+        "retained_mb": retained,
+        "disk_mb": disk,
+        "load_s": load,
+        "retrieve_p50_ms": _pct(default, 0.5),
+        "retrieve_p95_ms": _pct(default, 0.95),
+        "argpartition_p50_ms": _pct(argp, 0.5),
+        "argpartition_p95_ms": _pct(argp, 0.95),
+    }
 
 
 def worker_bm25s_native(a: dict[str, Any]) -> dict[str, Any]:
@@ -246,22 +281,29 @@ def worker_bm25s_native(a: dict[str, Any]) -> dict[str, Any]:
     texts = Path(a["tokens"], "texts.txt").read_text(encoding="utf-8").split("\x00")
     gc.collect()
     t0 = time.perf_counter()
-    ids = bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"),
-                         show_progress=False)
+    ids = bm25s.tokenize(
+        texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False
+    )
     engine = bm25s.BM25()
     engine.index(ids, show_progress=False)
     return {"build_s": time.perf_counter() - t0, "peak_mb": _peak_mb()}
 
 
-WORKERS = {name[len("worker_"):]: fn for name, fn in globals().items() if name.startswith("worker_")}
+WORKERS = {
+    name[len("worker_") :]: fn for name, fn in globals().items() if name.startswith("worker_")
+}
 
 
 def _run_worker(name: str, args: dict[str, Any], timeout: float = 7200) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(args, f)
     try:
-        proc = subprocess.run([sys.executable, __file__, "--worker", name, f.name],
-                              capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--worker", name, f.name],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     finally:
         os.unlink(f.name)
     if proc.returncode != 0:
@@ -283,8 +325,11 @@ def make_questions(docs: list[tuple[str, str, int]], n: int, seed: int = 5) -> l
         sentences = [s for s in re.split(r"(?<=[.?!])\s+", text) if len(s) > 40]
         if not sentences:
             continue
-        words = [w for w in re.findall(r"[A-Za-z][A-Za-z_]{2,}", rng.choice(sentences))
-                 if w.lower() not in STOP_WORDS]
+        words = [
+            w
+            for w in re.findall(r"[A-Za-z][A-Za-z_]{2,}", rng.choice(sentences))
+            if w.lower() not in STOP_WORDS
+        ]
         if len(words) < 3:
             continue
         k = rng.randint(3, min(6, len(words)))
@@ -302,8 +347,12 @@ def measure_seeds_ask(runs: int = 7) -> dict[str, Any]:
     """Whole-process time of ``askbrief ask --json`` on the bundled seeds, index already saved."""
     home = Path(tempfile.mkdtemp(prefix="askbrief-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASKBRIEF_")}
-    env.update(XDG_CACHE_HOME=str(home / "cache"), XDG_CONFIG_HOME=str(home / "config"),
-               XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"))
+    env.update(
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_STATE_HOME=str(home / "state"),
+    )
     cmd = [_askbrief_exe(), "ask", "--json", "What did Li Zhanshu tell Volodin about sanctions?"]
     try:
         first = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
@@ -329,17 +378,21 @@ def measure_tui() -> dict[str, Any]:
         return {"skipped": "tmux is not installed"}
     name = f"askbrief-bench-{os.getpid()}"
     home = Path(tempfile.mkdtemp(prefix="askbrief-tui-"))
-    env_cmd = (f"XDG_CACHE_HOME={home}/cache XDG_CONFIG_HOME={home}/config "
-               f"XDG_DATA_HOME={home}/data XDG_STATE_HOME={home}/state {_askbrief_exe()}")
+    env_cmd = (
+        f"XDG_CACHE_HOME={home}/cache XDG_CONFIG_HOME={home}/config "
+        f"XDG_DATA_HOME={home}/data XDG_STATE_HOME={home}/state {_askbrief_exe()}"
+    )
     try:
         # Build the seeds index first so the figure is the screen, not the first build.
         subprocess.run(f"{env_cmd} index", shell=True, capture_output=True, timeout=300)
         t0 = time.perf_counter()
-        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", env_cmd],
-                       check=True)
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", env_cmd], check=True
+        )
         while time.perf_counter() - t0 < 20:
-            pane = subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True,
-                                  text=True).stdout
+            pane = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True
+            ).stdout
             if re.search(r"[Aa]sk|[Qq]uestion", pane):
                 return {"first_screen_s": time.perf_counter() - t0}
             time.sleep(0.02)
@@ -359,11 +412,19 @@ def _size(label: str) -> int:
 
 
 def _label(n: int) -> str:
-    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+    return (
+        f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+    )
 
 
-def run_size(n: int, docs: list[tuple[str, str, int]], questions: list[str], work: Path,
-             cache: Path, say: Any) -> dict[str, Any]:
+def run_size(
+    n: int,
+    docs: list[tuple[str, str, int]],
+    questions: list[str],
+    work: Path,
+    cache: Path,
+    say: Any,
+) -> dict[str, Any]:
     from corpora import make_corpus
 
     from askbrief.analysis import analyze_question
@@ -422,30 +483,67 @@ def render(results: dict[str, Any]) -> str:
     lines = []
     for size, r in results["sizes"].items():
         a, s, rb, sn = r["askbrief"], r["bm25s"], r["rank_bm25"], r["bm25s_native"]
-        lines.append(f"\n### {size} passages ({a.get('passages', '?')} indexed, "
-                     f"{r['corpus']['files']} files; tokens: {r['tokens'].get('tokens', '?')}; "
-                     f"distinct terms: {r['tokens'].get('terms', '?')})\n")
-        lines.append("| metric | askbrief | bm25s | rank-bm25 | rank-bm25 ÷ askbrief | bm25s ÷ askbrief |")
+        lines.append(
+            f"\n### {size} passages ({a.get('passages', '?')} indexed, "
+            f"{r['corpus']['files']} files; tokens: {r['tokens'].get('tokens', '?')}; "
+            f"distinct terms: {r['tokens'].get('terms', '?')})\n"
+        )
+        lines.append(
+            "| metric | askbrief | bm25s | rank-bm25 | rank-bm25 ÷ askbrief | bm25s ÷ askbrief |"
+        )
         lines.append("|---|---|---|---|---|---|")
 
         def row(name: str, av: Any, sv: Any, rv: Any, unit: str) -> None:
-            lines.append(f"| {name} | {_f(av, unit)} | {_f(sv, unit)} | {_f(rv, unit)} | "
-                         f"{_ratio(rv, av)} | {_ratio(sv, av)} |")
+            lines.append(
+                f"| {name} | {_f(av, unit)} | {_f(sv, unit)} | {_f(rv, unit)} | "
+                f"{_ratio(rv, av)} | {_ratio(sv, av)} |"
+            )
 
-        row("retrieve p50", a.get("retrieve_p50_ms"), s.get("retrieve_p50_ms"),
-            rb.get("retrieve_p50_ms"), "ms")
-        row("retrieve p95", a.get("retrieve_p95_ms"), s.get("retrieve_p95_ms"),
-            rb.get("retrieve_p95_ms"), "ms")
-        row("retrieve p50, bm25s top-k by argpartition on matches", a.get("retrieve_p50_ms"),
-            s.get("argpartition_p50_ms"), None, "ms")
+        row(
+            "retrieve p50",
+            a.get("retrieve_p50_ms"),
+            s.get("retrieve_p50_ms"),
+            rb.get("retrieve_p50_ms"),
+            "ms",
+        )
+        row(
+            "retrieve p95",
+            a.get("retrieve_p95_ms"),
+            s.get("retrieve_p95_ms"),
+            rb.get("retrieve_p95_ms"),
+            "ms",
+        )
+        row(
+            "retrieve p50, bm25s top-k by argpartition on matches",
+            a.get("retrieve_p50_ms"),
+            s.get("argpartition_p50_ms"),
+            None,
+            "ms",
+        )
         row("full answer p50 (retrieve + compose)", a.get("answer_p50_ms"), None, None, "ms")
         row("full answer p95", a.get("answer_p95_ms"), None, None, "ms")
-        row("build (askbrief: files → saved index; peers: tokenize + index)", a.get("build_s"),
-            s.get("build_s"), rb.get("build_s"), "s")
+        row(
+            "build (askbrief: files → saved index; peers: tokenize + index)",
+            a.get("build_s"),
+            s.get("build_s"),
+            rb.get("build_s"),
+            "s",
+        )
         row("build, bm25s with its own tokenizer", a.get("build_s"), sn.get("build_s"), None, "s")
-        row("peak memory while building", a.get("peak_mb"), s.get("peak_mb"), rb.get("peak_mb"), "MB")
-        row("memory retained after building", a.get("retained_mb"), s.get("retained_mb"),
-            rb.get("retained_mb"), "MB")
+        row(
+            "peak memory while building",
+            a.get("peak_mb"),
+            s.get("peak_mb"),
+            rb.get("peak_mb"),
+            "MB",
+        )
+        row(
+            "memory retained after building",
+            a.get("retained_mb"),
+            s.get("retained_mb"),
+            rb.get("retained_mb"),
+            "MB",
+        )
         row("memory while serving (RSS after the queries)", a.get("serve_rss_mb"), None, None, "MB")
         row("saved index on disk", a.get("disk_mb"), s.get("disk_mb"), None, "MB")
         row("load the saved index", a.get("load_s"), s.get("load_s"), None, "s")
@@ -455,11 +553,19 @@ def render(results: dict[str, Any]) -> str:
         if errors:
             lines.append(f"\nerrors: {errors}")
     seeds, tui = results["seeds_ask"], results["tui"]
-    lines.append(f"\nseeds `askbrief ask --json`, whole process, saved index: "
-                 f"median {_f(seeds.get('median_s'), 's')} of {seeds.get('runs', '?')} runs"
-                 + (f" (error: {seeds['error']})" if "error" in seeds else ""))
-    lines.append("TUI first usable screen: " + (_f(tui["first_screen_s"], "s") if "first_screen_s"
-                                                  in tui else tui.get("skipped") or tui.get("error", "?")))
+    lines.append(
+        f"\nseeds `askbrief ask --json`, whole process, saved index: "
+        f"median {_f(seeds.get('median_s'), 's')} of {seeds.get('runs', '?')} runs"
+        + (f" (error: {seeds['error']})" if "error" in seeds else "")
+    )
+    lines.append(
+        "TUI first usable screen: "
+        + (
+            _f(tui["first_screen_s"], "s")
+            if "first_screen_s" in tui
+            else tui.get("skipped") or tui.get("error", "?")
+        )
+    )
     lines.append(f"corpus text: {results['source']}")
     lines.append(f"copies varied: {results.get('variation', '?')}")
     return "\n".join(lines)
@@ -490,8 +596,13 @@ def main(argv: list[str] | None = None) -> int:
     docs, source = base_documents(args.cache)
     say(f"corpus text: {source} ({len(docs)} documents)")
     questions = make_questions(docs, n_queries)
-    results: dict[str, Any] = {"source": source, "variation": VARIATION, "questions": questions[:5], "sizes": {},
-                               "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    results: dict[str, Any] = {
+        "source": source,
+        "variation": VARIATION,
+        "questions": questions[:5],
+        "sizes": {},
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+    }
     work = Path(tempfile.mkdtemp(prefix="askbrief-bench-"))
     try:
         for n in sizes:

@@ -51,8 +51,12 @@ ANALYZERS: dict[str, Callable[[str], list[str]]] = {
     "words-stop": plain_stop,
     "askbrief (stop+stem+numbers)": analyze,
 }
-SCORERS = {"BM25Okapi": BM25Okapi, "Okapi+LuceneIDF": LuceneIdfBM25, "BM25Plus": BM25Plus,
-           "BM25L": BM25L}
+SCORERS = {
+    "BM25Okapi": BM25Okapi,
+    "Okapi+LuceneIDF": LuceneIdfBM25,
+    "BM25Plus": BM25Plus,
+    "BM25L": BM25L,
+}
 
 
 def load_passages(root: Path) -> list[Passage]:
@@ -70,11 +74,17 @@ def load_passages(root: Path) -> list[Passage]:
 
 def gold_rank(scores: np.ndarray, passages: list[Passage], row: dict) -> int | None:
     sources = row["source"] if isinstance(row["source"], list) else [row["source"]]
-    alts = set(sources) | {"_sources/" + s[:-5] + ".rst.txt" for s in sources if s.endswith(".html")}
+    alts = set(sources) | {
+        "_sources/" + s[:-5] + ".rst.txt" for s in sources if s.endswith(".html")
+    }
     order = np.argsort(-scores, kind="stable")[:50]
     for rank, pid in enumerate(order):
         p = passages[int(pid)]
-        if scores[pid] > 0 and p.source in alts and any(g.lower() in p.text.lower() for g in row["gold"]):
+        if (
+            scores[pid] > 0
+            and p.source in alts
+            and any(g.lower() in p.text.lower() for g in row["gold"])
+        ):
             return rank
     return None
 
@@ -84,8 +94,10 @@ def measure(root: Path, qfile: Path) -> None:
     passages = load_passages(root)
     rows = [json.loads(line) for line in qfile.open() if line.strip()]
     rows = [r for r in rows if not r.get("abstain")]
-    print(f"\n{root} — {len(passages)} passages, {len(rows)} questions ({qfile.name}), "
-          f"loaded in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"\n{root} — {len(passages)} passages, {len(rows)} questions ({qfile.name}), "
+        f"loaded in {time.perf_counter() - t0:.1f} s"
+    )
     print(f"{'analyzer':32} {'scoring':16} {'R@5':>6} {'R@12':>6} {'MRR':>6}")
     for a_name, analyzer in ANALYZERS.items():
         if analyzer is analyze:
@@ -108,8 +120,10 @@ def main(argv: list[str]) -> int:
     pairs = list(zip(argv[::2], argv[1::2], strict=False))
     if not pairs:
         seeds = REPO / "seeds"
-        pairs = [(str(seeds), str(REPO.parent / "shared/eval/dev_questions.jsonl")),
-                 (str(seeds), str(HERE / "seeds_extra_questions.jsonl"))]
+        pairs = [
+            (str(seeds), str(REPO.parent / "shared/eval/dev_questions.jsonl")),
+            (str(seeds), str(HERE / "seeds_extra_questions.jsonl")),
+        ]
         pydocs = Path("/usr/share/doc/python3.11/html")
         if pydocs.is_dir():
             pairs.append((str(pydocs), str(HERE / "pydocs_questions.jsonl")))

@@ -51,8 +51,12 @@ def running_as_root() -> bool:
 def words_text(n_bytes: int, seed: int = 1, *, newlines: bool = True) -> str:
     """Varied made-up prose of about ``n_bytes``: sentences, and paragraphs unless not wanted."""
     rng = random.Random(seed)
-    vocab = ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(
-        rng.randint(2, 4))) for _ in range(3000)]
+    vocab = [
+        "".join(
+            rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4))
+        )
+        for _ in range(3000)
+    ]
     block: list[str] = []
     size = 0
     while size < min(n_bytes, 1_000_000):
@@ -81,8 +85,11 @@ def write_big_text(path: Path, n_bytes: int, needle: str) -> None:
 
 
 def _png() -> bytes:
-    return (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02"
-            + bytes(random.Random(3).randrange(256) for _ in range(4000)) + b"IEND\xaeB`\x82")
+    return (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02"
+        + bytes(random.Random(3).randrange(256) for _ in range(4000))
+        + b"IEND\xaeB`\x82"
+    )
 
 
 def _zip() -> bytes:
@@ -95,8 +102,10 @@ def _zip() -> bytes:
 
 def _elf() -> bytes:
     header = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00\x01\x00\x00\x00"
-    return header + bytes(random.Random(4).randrange(256) for _ in range(3000)) + (
-        b"\x00zebra executable string\x00" * 20
+    return (
+        header
+        + bytes(random.Random(4).randrange(256) for _ in range(3000))
+        + (b"\x00zebra executable string\x00" * 20)
     )
 
 
@@ -141,8 +150,11 @@ FACTS: tuple[Fact, ...] = (
     Fact("What is the quartermaster's parrot called?", "one-line.txt", "Ferdinand"),
     Fact("How many chapters does the index list?", "leaders.txt", "seven chapters"),
     Fact("How many arms does the semaphore have?", "padded-heading.md", "two arms"),
-    Fact("What does the deepest cellar store?",
-         "/".join(f"level{i:02d}" for i in range(1, DEPTH + 1)) + "/deep.txt", "amber cider"),
+    Fact(
+        "What does the deepest cellar store?",
+        "/".join(f"level{i:02d}" for i in range(1, DEPTH + 1)) + "/deep.txt",
+        "amber cider",
+    ),
     Fact("What does the windmill grind?", "with spaces.txt", "barley"),
     Fact("Where does the night train stop?", "new\nline.txt", "Lindenfeld"),
     Fact("What does the bakery on Nordstrasse sell?", "naïve 日本語 résumé.md", "rye pretzels"),
@@ -259,11 +271,16 @@ def askbrief_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run_askbrief(*args: str | Path, home: Path, timeout: float = 120,
-                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_askbrief(
+    *args: str | Path, home: Path, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """``askbrief ARGS`` in a subprocess with its user folders under ``home``."""
     return subprocess.run(
         [sys.executable, "-m", "askbrief.cli", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", errors="backslashreplace",
-        timeout=timeout, env={**askbrief_env(home), **(env or {})},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="backslashreplace",
+        timeout=timeout,
+        env={**askbrief_env(home), **(env or {})},
     )

@@ -18,7 +18,9 @@ from askbrief.analysis import analyze, analyze_question
         ("北京", ["北", "京"]),
     ],
 )
-def test_analyze_lowercases_stems_keeps_numbers_and_drops_stop_words(text: str, terms: list[str]) -> None:
+def test_analyze_lowercases_stems_keeps_numbers_and_drops_stop_words(
+    text: str, terms: list[str]
+) -> None:
     assert analyze(text) == terms
 
 

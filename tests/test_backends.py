@@ -421,7 +421,7 @@ def test_cancel_stops_a_stalled_stream_at_once_not_at_the_timeout(behaviour: Beh
     import threading
     import time
 
-    from askbrief.cancel import CancelToken, Cancelled
+    from askbrief.cancel import Cancelled, CancelToken
 
     token = CancelToken()
     with LLMServer(behaviour) as server:
@@ -434,7 +434,7 @@ def test_cancel_stops_a_stalled_stream_at_once_not_at_the_timeout(behaviour: Beh
 
 
 def test_cancel_between_chunks_stops_streaming() -> None:
-    from askbrief.cancel import CancelToken, Cancelled
+    from askbrief.cancel import Cancelled, CancelToken
 
     token = CancelToken()
     shown: list[str] = []

@@ -13,9 +13,18 @@ REPO = Path(__file__).resolve().parents[1]
 def test_benchmark_smoke_run_writes_a_table_and_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--smoke", "--json", str(out),
-         "--cache", str(REPO / "bench" / "results" / "cache")],
-        capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            str(REPO / "bench" / "run.py"),
+            "--smoke",
+            "--json",
+            str(out),
+            "--cache",
+            str(REPO / "bench" / "results" / "cache"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "| retrieve p50 |" in proc.stdout

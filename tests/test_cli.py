@@ -19,8 +19,14 @@ CITATION = {"n", "source", "title", "quote", "start", "end", "line", "page", "sc
 def run(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "askbrief.cli", *args], capture_output=True,
-                          text=True, timeout=120, cwd=cwd, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "askbrief.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_ask_json_follows_the_contract() -> None:
@@ -41,8 +47,9 @@ def test_ask_prints_quotes_with_markers_and_sources() -> None:
 
 
 def test_ask_on_any_folder(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "notes",
-                          {"a.md": "# Notes\n\nThe launch code is purple falcon."})
+    corpus = write_corpus(
+        tmp_path / "notes", {"a.md": "# Notes\n\nThe launch code is purple falcon."}
+    )
     p = run("ask", "--json", "--corpus", str(corpus), "What is the launch code?")
     out = json.loads(p.stdout)
     assert out["citations"][0]["source"] == "a.md"
@@ -107,7 +114,8 @@ def test_continue_with_no_earlier_conversation_says_so_and_answers_as_a_new_one(
 
 def test_every_ask_is_saved_and_continue_carries_the_conversation_on() -> None:
     first = json.loads(
-        run("ask", "--json", "What annual trade target did Xi and Putin agree on?").stdout)
+        run("ask", "--json", "What annual trade target did Xi and Putin agree on?").stdout
+    )
     second = json.loads(run("ask", "--json", "-c", "What was it worth in 2021?").stdout)
     assert second["conversation"] == first["conversation"]
     assert {"trade", "target"} <= set(second["context_terms"])
@@ -119,8 +127,9 @@ def test_every_ask_is_saved_and_continue_carries_the_conversation_on() -> None:
 def test_conversation_id_continues_that_conversation_not_the_latest() -> None:
     bridge = json.loads(run("ask", "--json", "Tell me about the new cross-border bridge.").stdout)
     run("ask", "Who is Yun Sun?")
-    p = run("ask", "--json", "--conversation", bridge["conversation"],
-            "When did construction begin?")
+    p = run(
+        "ask", "--json", "--conversation", bridge["conversation"], "When did construction begin?"
+    )
     out = json.loads(p.stdout)
     assert out["conversation"] == bridge["conversation"]
     assert "bridg" in out["context_terms"]
@@ -129,8 +138,9 @@ def test_conversation_id_continues_that_conversation_not_the_latest() -> None:
 
 def test_continuing_on_another_corpus_says_so(tmp_path: Path) -> None:
     run("ask", "Who is Yun Sun?")
-    corpus = write_corpus(tmp_path / "notes",
-                          {"a.md": "# Notes\n\nYun Sun works at the Stimson Center."})
+    corpus = write_corpus(
+        tmp_path / "notes", {"a.md": "# Notes\n\nYun Sun works at the Stimson Center."}
+    )
     p = run("ask", "--json", "-c", "--corpus", str(corpus), "Where does Yun Sun work?")
     assert p.returncode == 0 and "continuing it on" in p.stderr
     assert json.loads(p.stdout)["citations"][0]["source"] == "a.md"

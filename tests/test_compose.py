@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from askbrief.compose import MIN_COVERAGE, markdown_escape
@@ -29,7 +30,9 @@ def _doc_text(root: Path, source: str) -> str:
         return f.read()
 
 
-def test_every_quote_is_the_document_text_at_its_offsets(seeds_session: Session, seeds_dir: Path) -> None:
+def test_every_quote_is_the_document_text_at_its_offsets(
+    seeds_session: Session, seeds_dir: Path
+) -> None:
     quoted = 0
     for q in QUESTIONS:
         answer = seeds_session.ask(q)
@@ -60,8 +63,11 @@ def test_line_numbers_point_at_the_quote(seeds_session: Session, seeds_dir: Path
 
 
 def test_abstains_when_the_telling_words_are_not_in_the_corpus(seeds_session: Session) -> None:
-    for q in ["What is the recipe for a lemon meringue pie?", "How do I configure Kubernetes ingress?",
-              "Who won the 1998 football world cup?"]:
+    for q in [
+        "What is the recipe for a lemon meringue pie?",
+        "How do I configure Kubernetes ingress?",
+        "Who won the 1998 football world cup?",
+    ]:
         answer = seeds_session.ask(q)
         assert answer.abstained, q
         assert answer.citations == ()
@@ -99,10 +105,13 @@ def test_markdown_escape_keeps_document_markup_literal() -> None:
     assert markdown_escape("*bold* [link](x) <b>") == r"\*bold\* \[link\](x) \<b\>"
 
 
-@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(min_size=1, max_size=80))
-def test_any_question_gets_verbatim_quotes_or_an_abstention(seeds_session: Session, seeds_dir: Path,
-                                                            question: str) -> None:
+def test_any_question_gets_verbatim_quotes_or_an_abstention(
+    seeds_session: Session, seeds_dir: Path, question: str
+) -> None:
     try:
         answer = seeds_session.ask(question)
     except Exception as exc:  # only the documented refusal of an empty question is allowed

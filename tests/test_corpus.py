@@ -235,9 +235,7 @@ TEXT = "Größe: 1 ≤ 2 — ünïcode “quotes” and emoji 🙂.\nSecond line
     ],
     ids=["utf-8", "utf-8-bom", "utf-16-le-bom", "utf-16-be-bom", "utf-32-le-bom", "utf-32-be-bom"],
 )
-def test_unicode_files_decode_to_the_same_text(
-    tmp_path: Path, data: bytes, encoding: str
-) -> None:
+def test_unicode_files_decode_to_the_same_text(tmp_path: Path, data: bytes, encoding: str) -> None:
     (tmp_path / "doc.txt").write_bytes(data)
     doc = load(tmp_path / "doc.txt")
     # A UTF-8 BOM stays as U+FEFF, exactly as open(encoding="utf-8") reads it; the others go.
@@ -584,12 +582,17 @@ def test_broken_pdf_is_skipped_as_unreadable(tmp_path: Path, data: bytes) -> Non
 @pytest.mark.parametrize(
     ("first_line", "title"),
     [
-        ("Story of the day - News Archive - Agency - Politics Economy Business Wire Oil Gas "
-         "Chemical Industry Power", "Story of the day"),
+        (
+            "Story of the day - News Archive - Agency - Politics Economy Business Wire Oil Gas "
+            "Chemical Industry Power",
+            "Story of the day",
+        ),
         ("A short title - Site", "A short title - Site"),
         ("Report: Beijing chafes at requests", "Report: Beijing chafes at requests"),
     ],
 )
-def test_a_long_title_of_parts_keeps_its_first_part(tmp_path: Path, first_line: str, title: str) -> None:
+def test_a_long_title_of_parts_keeps_its_first_part(
+    tmp_path: Path, first_line: str, title: str
+) -> None:
     (tmp_path / "doc.txt").write_text(first_line + "\n\nBody text here.", encoding="utf-8")
     assert load(tmp_path / "doc.txt").title == title

@@ -43,12 +43,16 @@ def write_fact_corpus(root: Path, n_files: int, size: int) -> Path:
         start = (i * size) % (len(FILLER) - size)
         (root / f"doc{i:04d}.txt").write_text(
             f"Registry {i}.\n\nThe access code of locker doc{i:04d} is {code_of(i)}.\n\n"
-            + FILLER[start : start + size] + "\n", encoding="utf-8")
+            + FILLER[start : start + size]
+            + "\n",
+            encoding="utf-8",
+        )
     return root
 
 
-def assert_answers_code(p: subprocess.CompletedProcess[str], corpus: Path, i: int,
-                        context: str = "") -> None:
+def assert_answers_code(
+    p: subprocess.CompletedProcess[str], corpus: Path, i: int, context: str = ""
+) -> None:
     """The answer quotes doc i's code, cited to doc i, at offsets that hold the quote."""
     assert p.returncode == 0, f"{context}: {p.stderr}"
     assert "Traceback" not in p.stdout + p.stderr, context
@@ -61,15 +65,26 @@ def assert_answers_code(p: subprocess.CompletedProcess[str], corpus: Path, i: in
 
 
 def ask_code(corpus: Path, home: Path, i: int) -> subprocess.CompletedProcess[str]:
-    return run_askbrief("ask", "--json", "--corpus", corpus,
-                        f"What is the access code of locker doc{i:04d}?", home=home)
+    return run_askbrief(
+        "ask",
+        "--json",
+        "--corpus",
+        corpus,
+        f"What is the access code of locker doc{i:04d}?",
+        home=home,
+    )
 
 
 def start_askbrief(*args: str | Path, home: Path) -> subprocess.Popen[str]:
     """askbrief in a session of its own, so that anything it leaves behind can be found."""
-    return subprocess.Popen([sys.executable, "-m", "askbrief.cli", *map(str, args)],
-                            env=askbrief_env(home), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "askbrief.cli", *map(str, args)],
+        env=askbrief_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def session_members(sid: int) -> list[str]:
@@ -133,8 +148,14 @@ def test_index_killed_at_random_points_never_breaks_the_next_answer(tmp_path: Pa
         context = f"round {round_}, {' '.join(args)} killed {when}"
         assert_answers_code(ask_code(corpus, home, i), corpus, i, context)
         if refresh:
-            amended = run_askbrief("ask", "--json", "--corpus", corpus,
-                                   f"What is the spare code of locker doc{i:04d}?", home=home)
+            amended = run_askbrief(
+                "ask",
+                "--json",
+                "--corpus",
+                corpus,
+                f"What is the spare code of locker doc{i:04d}?",
+                home=home,
+            )
             quotes = [c["quote"] for c in json.loads(amended.stdout)["citations"]]
             assert any(f"s{round_}x" in q for q in quotes), f"{context}: {quotes}"
     last = run_askbrief("index", corpus, home=home)
@@ -183,7 +204,10 @@ def _delete(path: Path) -> None:
 
 
 DAMAGE: dict[str, Callable[[Path], None]] = {
-    "truncated": _truncate, "emptied": _empty, "garbage": _garbage, "deleted": _delete,
+    "truncated": _truncate,
+    "emptied": _empty,
+    "garbage": _garbage,
+    "deleted": _delete,
 }
 
 
@@ -243,14 +267,20 @@ def test_any_damaged_index_file_is_rebuilt_with_a_notice(
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param(lambda folder: (folder / "CURRENT").write_bytes(b"\xff\xfe garbage"),
-                     id="garbage pointer"),
-        pytest.param(lambda folder: (folder / "CURRENT").write_text("gen-missing"),
-                     id="pointer to nothing"),
-        pytest.param(lambda folder: _truncate(next(folder.glob("gen-*/manifest.json"))),
-                     id="truncated manifest"),
-        pytest.param(lambda folder: [_garbage(p) for p in folder.glob("gen-*/*/*.npy")],
-                     id="garbage arrays"),
+        pytest.param(
+            lambda folder: (folder / "CURRENT").write_bytes(b"\xff\xfe garbage"),
+            id="garbage pointer",
+        ),
+        pytest.param(
+            lambda folder: (folder / "CURRENT").write_text("gen-missing"), id="pointer to nothing"
+        ),
+        pytest.param(
+            lambda folder: _truncate(next(folder.glob("gen-*/manifest.json"))),
+            id="truncated manifest",
+        ),
+        pytest.param(
+            lambda folder: [_garbage(p) for p in folder.glob("gen-*/*/*.npy")], id="garbage arrays"
+        ),
     ],
 )
 def test_the_cli_rebuilds_a_damaged_index_with_a_one_line_notice(
@@ -373,8 +403,10 @@ def test_a_changed_source_is_detected_before_a_quote_is_shown(
     c = answer.citations[0]
     assert read_document_text(small_corpus, c.source)[c.start : c.end] == c.quote
     path = small_corpus / c.source
-    path.write_text("A new first line moves every offset.\n" + path.read_text(encoding="utf-8"),
-                    encoding="utf-8")
+    path.write_text(
+        "A new first line moves every offset.\n" + path.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     assert read_document_text(small_corpus, c.source)[c.start : c.end] != c.quote
     path.unlink()
     with pytest.raises(SkipFile):
@@ -390,8 +422,10 @@ def test_the_repl_says_the_source_changed_instead_of_showing_moved_text(
     c = answer.citations[0].as_json()
     assert repl.passage_context(session, c) is not None
     path = small_corpus / str(c["source"])
-    path.write_text("A new first line moves every offset.\n" + path.read_text(encoding="utf-8"),
-                    encoding="utf-8")
+    path.write_text(
+        "A new first line moves every offset.\n" + path.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     fresh = Session(settings, small_corpus)
     fresh.open()
     assert repl.passage_context(fresh, c) is None
@@ -433,8 +467,13 @@ def test_a_conversation_killed_mid_append_keeps_every_complete_turn(tmp_path: Pa
     seen = 0
     for _ in range(8):
         args = [sys.executable, "-c", APPENDER, str(store_dir), *([conv_id] if conv_id else [])]
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True,
-                                env=askbrief_env(tmp_path), start_new_session=True)
+        proc = subprocess.Popen(
+            args,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=askbrief_env(tmp_path),
+            start_new_session=True,
+        )
         try:
             assert proc.stdout is not None
             conv_id = proc.stdout.readline().split()[0]
@@ -454,8 +493,15 @@ def test_a_conversation_cut_mid_line_reads_up_to_the_last_complete_turn(tmp_path
     conv = store.new("/corpus")
     for n in range(3):
         quote = f"Quote {n}. " + "word " * (n % 7 * 3000)
-        store.append(conv, Answer(f"question {n}?", quote, False,
-                                  (Citation(1, "a.md", "A", quote, 0, len(quote), 1, None, 1.0),)))
+        store.append(
+            conv,
+            Answer(
+                f"question {n}?",
+                quote,
+                False,
+                (Citation(1, "a.md", "A", quote, 0, len(quote), 1, None, 1.0),),
+            ),
+        )
     path = tmp_path / f"{conv.id}.jsonl"
     whole = path.read_bytes()
     last_line_start = whole.rstrip(b"\n").rfind(b"\n") + 1

@@ -12,43 +12,106 @@ from askbrief.session import Session
 
 # Two-turn conversations over the seeds, written apart from the dev ones: (turns, gold, source).
 FOLLOW_UPS = [
-    (["What annual trade target did Xi and Putin agree on?", "What was it worth in 2021?"],
-     "$147 billion", "003_"),
-    (["Which nuclear power plant is being built with supplies from Rosatom?",
-      "In which province is it?"], "Jiangsu", "000_"),
-    (["What did Raimondo warn Chinese companies about?", "Which chipmaker did she mention?"],
-     "Semiconductor Manufacturing International", "003_"),
-    (["Why has China excluded Russian wheat in the past?",
-      "What share of the global market does Russia have?"], "18%", "003_"),
-    (["Tell me about the new cross-border bridge between Russia and China.",
-      "Which cities does it link?"], "Blagoveshchensk", "004_"),
-    (["What did Blinken say about companies leaving Russia?", "How many companies left?"],
-     "7,800", "000_"),
+    (
+        ["What annual trade target did Xi and Putin agree on?", "What was it worth in 2021?"],
+        "$147 billion",
+        "003_",
+    ),
+    (
+        [
+            "Which nuclear power plant is being built with supplies from Rosatom?",
+            "In which province is it?",
+        ],
+        "Jiangsu",
+        "000_",
+    ),
+    (
+        ["What did Raimondo warn Chinese companies about?", "Which chipmaker did she mention?"],
+        "Semiconductor Manufacturing International",
+        "003_",
+    ),
+    (
+        [
+            "Why has China excluded Russian wheat in the past?",
+            "What share of the global market does Russia have?",
+        ],
+        "18%",
+        "003_",
+    ),
+    (
+        [
+            "Tell me about the new cross-border bridge between Russia and China.",
+            "Which cities does it link?",
+        ],
+        "Blagoveshchensk",
+        "004_",
+    ),
+    (
+        ["What did Blinken say about companies leaving Russia?", "How many companies left?"],
+        "7,800",
+        "000_",
+    ),
     (["Which chipmaker could become a new Huawei?", "Who said that?"], "Raimondo", "003_"),
     (["What were China's exports to Russia in March?", "And the imports?"], "$7.8 billion", "003_"),
 ]
 
 # The second question starts a new topic: it must be answered as if asked alone.
 TOPIC_CHANGES = [
-    (["What did Blinken say about companies leaving Russia?",
-      "Why has China excluded Russian wheat in the past?"], "dwarf bunt", "003_"),
-    (["What annual trade target did Xi and Putin agree on?", "What does the Quad stand for?"],
-     "Quadrilateral Security Dialogue", "003_"),
-    (["Tell me about the new cross-border bridge between Russia and China.", "Who is Yun Sun?"],
-     "co-director", "000_"),
-    (["Which nuclear power plant is being built with supplies from Rosatom?",
-      "What happened to shipments of Chinese smartphones and laptops to Russia?"],
-     "plummeted", "000_"),
-    (["Why has China excluded Russian wheat in the past?",
-      "Which chipmaker could become a new Huawei according to Raimondo?"],
-     "Semiconductor Manufacturing International", "003_"),
-    (["Who is Yun Sun?", "When was the China-Russia cross-border bridge completed?"],
-     "2020", "004_"),
-    (["What did Li Zhanshu tell Volodin about sanctions?",
-      "Which nuclear power plant is being built with supplies from Rosatom?"], "Tianwan", "000_"),
-    (["Which chipmaker could become a new Huawei?",
-      "How many joint long-distance flights have passed near Japan since November?"],
-     "fourth time", "003_"),
+    (
+        [
+            "What did Blinken say about companies leaving Russia?",
+            "Why has China excluded Russian wheat in the past?",
+        ],
+        "dwarf bunt",
+        "003_",
+    ),
+    (
+        ["What annual trade target did Xi and Putin agree on?", "What does the Quad stand for?"],
+        "Quadrilateral Security Dialogue",
+        "003_",
+    ),
+    (
+        ["Tell me about the new cross-border bridge between Russia and China.", "Who is Yun Sun?"],
+        "co-director",
+        "000_",
+    ),
+    (
+        [
+            "Which nuclear power plant is being built with supplies from Rosatom?",
+            "What happened to shipments of Chinese smartphones and laptops to Russia?",
+        ],
+        "plummeted",
+        "000_",
+    ),
+    (
+        [
+            "Why has China excluded Russian wheat in the past?",
+            "Which chipmaker could become a new Huawei according to Raimondo?",
+        ],
+        "Semiconductor Manufacturing International",
+        "003_",
+    ),
+    (
+        ["Who is Yun Sun?", "When was the China-Russia cross-border bridge completed?"],
+        "2020",
+        "004_",
+    ),
+    (
+        [
+            "What did Li Zhanshu tell Volodin about sanctions?",
+            "Which nuclear power plant is being built with supplies from Rosatom?",
+        ],
+        "Tianwan",
+        "000_",
+    ),
+    (
+        [
+            "Which chipmaker could become a new Huawei?",
+            "How many joint long-distance flights have passed near Japan since November?",
+        ],
+        "fourth time",
+        "003_",
+    ),
 ]
 
 
@@ -63,12 +126,15 @@ def converse(session: Session, questions: list[str]) -> tuple[Conversation, Any]
 
 
 def in_top_three(answer: Any, gold: str, source: str) -> bool:
-    return any(c.source.startswith(source) and gold.lower() in c.quote.lower()
-               for c in answer.citations[:3])
+    return any(
+        c.source.startswith(source) and gold.lower() in c.quote.lower()
+        for c in answer.citations[:3]
+    )
 
 
-@pytest.mark.parametrize(("turns", "gold", "source"), FOLLOW_UPS,
-                         ids=[t[1] for t, _, _ in FOLLOW_UPS])
+@pytest.mark.parametrize(
+    ("turns", "gold", "source"), FOLLOW_UPS, ids=[t[1] for t, _, _ in FOLLOW_UPS]
+)
 def test_a_follow_up_finds_its_answer_in_the_top_three_quotes(
     seeds_session: Session, turns: list[str], gold: str, source: str
 ) -> None:
@@ -76,8 +142,9 @@ def test_a_follow_up_finds_its_answer_in_the_top_three_quotes(
     assert in_top_three(answer, gold, source), [c.quote[:80] for c in answer.citations]
 
 
-@pytest.mark.parametrize(("turns", "gold", "source"), TOPIC_CHANGES,
-                         ids=[t[1] for t, _, _ in TOPIC_CHANGES])
+@pytest.mark.parametrize(
+    ("turns", "gold", "source"), TOPIC_CHANGES, ids=[t[1] for t, _, _ in TOPIC_CHANGES]
+)
 def test_a_new_topic_is_not_dragged_back_to_the_old_one(
     seeds_session: Session, turns: list[str], gold: str, source: str
 ) -> None:
@@ -128,8 +195,10 @@ def test_context_weights_decay_per_turn_back_and_stay_below_the_own_terms(
     assert weights == sorted(weights, reverse=True)  # heaviest first, as --json reports them
 
 
-@pytest.mark.parametrize("question", ["In which province is it?", "And who said that?",
-                                      "What about the imports?", "Why?"])
+@pytest.mark.parametrize(
+    "question",
+    ["In which province is it?", "And who said that?", "What about the imports?", "Why?"],
+)
 def test_a_question_that_points_back_is_never_a_new_topic(
     seeds_session: Session, question: str
 ) -> None:
@@ -168,8 +237,9 @@ def test_passages_just_cited_are_boosted(seeds_session: Session) -> None:
 
 def test_citations_from_another_corpus_give_no_boost(seeds_session: Session) -> None:
     conv, _ = converse(seeds_session, ["Tell me about the new cross-border bridge."])
-    query = plan_query("When did construction begin?", conv.turns, seeds_session.index,
-                       cited_here=False)
+    query = plan_query(
+        "When did construction begin?", conv.turns, seeds_session.index, cited_here=False
+    )
     assert query.context and not query.boosts
 
 
@@ -195,9 +265,13 @@ def test_an_llm_backend_receives_the_recent_turns(
 
     conv, _ = converse(seeds_session, ["Who is Yun Sun?"])
     monkeypatch.setattr(askbrief.generate, "generate_answer", fake_generate)
-    session = Session(seeds_session.settings.model_copy(
-        update={"backend": seeds_session.settings.backend.model_copy(update={"name": "openai"})}),
-        seeds_session.corpus_dir)
+    session = Session(
+        seeds_session.settings.model_copy(
+            update={"backend": seeds_session.settings.backend.model_copy(update={"name": "openai"})}
+        ),
+        seeds_session.corpus_dir,
+    )
     session.ask("Where does she work?", conversation=conv)
     assert [(t.question, t.answer) for t in seen["history"]] == [
-        (conv.turns[0].question, conv.turns[0].markdown)]
+        (conv.turns[0].question, conv.turns[0].markdown)
+    ]

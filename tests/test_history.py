@@ -17,14 +17,24 @@ from askbrief.types import Answer, Citation
 
 
 def answer(question: str, quote: str = "The launch code is purple falcon.") -> Answer:
-    cite = Citation(n=1, source="a.md", title="Notes", quote=quote, start=9, end=9 + len(quote),
-                    line=3, page=None, score=1.0)
+    cite = Citation(
+        n=1,
+        source="a.md",
+        title="Notes",
+        quote=quote,
+        start=9,
+        end=9 + len(quote),
+        line=3,
+        page=None,
+        score=1.0,
+    )
     return Answer(question=question, markdown=f"> {quote} [1]", abstained=False, citations=(cite,))
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "askbrief.cli", *args], capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "askbrief.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_a_conversation_reads_back_as_it_was_written(tmp_path: Path) -> None:
@@ -103,7 +113,9 @@ def test_history_list_show_export_and_rm_from_the_command_line(tmp_path: Path) -
     exported = run("history", "export", "latest", "--format", "json", "-o", str(out))
     assert exported.returncode == 0, exported.stderr
     assert [t["question"] for t in json.loads(out.read_text())["turns"]] == [
-        "Who is Yun Sun?", "Where does she work?"]
+        "Who is Yun Sun?",
+        "Where does she work?",
+    ]
     md = run("history", "export", conv_id)
     assert md.stdout.startswith("# Who is Yun Sun?")
 

@@ -36,8 +36,9 @@ class Hostile:
     index: subprocess.CompletedProcess[str]  # reused it and printed the summary
 
     def ask(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return run_askbrief("ask", "--config", self.config, "--corpus", self.corpus, *args,
-                            home=self.home)
+        return run_askbrief(
+            "ask", "--config", self.config, "--corpus", self.corpus, *args, home=self.home
+        )
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +48,17 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Hostile:
     config = base / "config.toml"
     config.write_text(f"[corpus]\nmax_file_mb = {MAX_FILE_MB}\n", encoding="utf-8")
     home = base / "home"
-    first = run_askbrief("ask", "--config", config, "--corpus", corpus, "--json",
-                         "What does the windmill grind?", home=home, timeout=300)
+    first = run_askbrief(
+        "ask",
+        "--config",
+        config,
+        "--corpus",
+        corpus,
+        "--json",
+        "What does the windmill grind?",
+        home=home,
+        timeout=300,
+    )
     index = run_askbrief("index", "--config", config, corpus, home=home)
     return Hostile(corpus, home, config, first, index)
 
@@ -144,8 +154,10 @@ def test_prompt_injection_in_a_document_is_quoted_as_data(hostile: Hostile) -> N
     assert injected and injected[0]["source"] == "markup.md"
 
 
-@pytest.mark.skipif(running_as_root(), reason="running as root: root reads a chmod 000 file, "
-                    "so an unreadable file cannot be made")
+@pytest.mark.skipif(
+    running_as_root(),
+    reason="running as root: root reads a chmod 000 file, so an unreadable file cannot be made",
+)
 def test_an_unreadable_file_is_skipped_and_the_rest_still_answers(tmp_path: Path) -> None:
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "open.txt").write_text("The pantry holds plum jam.\n")
@@ -154,8 +166,9 @@ def test_an_unreadable_file_is_skipped_and_the_rest_still_answers(tmp_path: Path
     locked.chmod(0)
     try:
         index = run_askbrief("index", tmp_path / "c", home=tmp_path)
-        ask = run_askbrief("ask", "--json", "--corpus", tmp_path / "c",
-                           "What does the pantry hold?", home=tmp_path)
+        ask = run_askbrief(
+            "ask", "--json", "--corpus", tmp_path / "c", "What does the pantry hold?", home=tmp_path
+        )
     finally:
         locked.chmod(0o600)
     assert_clean(index)
@@ -182,6 +195,12 @@ def test_a_50_mb_text_file_is_indexed_and_answers(big_corpus: Path, tmp_path: Pa
     index = run_askbrief("index", big_corpus, home=tmp_path, timeout=300)
     assert_clean(index)
     assert "1 files" in index.stdout and "0 skipped" in index.stdout
-    ask = run_askbrief("ask", "--json", "--corpus", big_corpus, "What is the lighthouse keeper's "
-                       "cat named?", home=tmp_path)
+    ask = run_askbrief(
+        "ask",
+        "--json",
+        "--corpus",
+        big_corpus,
+        "What is the lighthouse keeper's cat named?",
+        home=tmp_path,
+    )
     assert any("Bartholomew" in str(c["quote"]) for c in cited(ask))

@@ -117,9 +117,19 @@ def test_a_question_of_bytes_that_are_not_utf8_is_cleaned_not_crashed(tmp_path: 
 
     corpus = write_corpus(tmp_path / "corpus", DOCS)
     p = subprocess.run(
-        [sys.executable, "-m", "askbrief.cli", "ask", "--json", "--corpus", str(corpus),
-         b"What does the windmill \xff\xfe grind?"],
-        capture_output=True, env=askbrief_env(tmp_path), timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "askbrief.cli",
+            "ask",
+            "--json",
+            "--corpus",
+            str(corpus),
+            b"What does the windmill \xff\xfe grind?",
+        ],
+        capture_output=True,
+        env=askbrief_env(tmp_path),
+        timeout=60,
     )
     assert p.returncode == 0, p.stderr
     assert "barley" in json.loads(p.stdout)["citations"][0]["quote"]
@@ -133,8 +143,9 @@ def test_printed_answers_to_questions_with_escapes_hold_no_escapes(tmp_path: Pat
         assert "\x1b" not in p.stdout + p.stderr and "\x07" not in p.stdout + p.stderr
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(question=st.text(max_size=300))
 def test_any_question_is_answered_abstained_or_refused(session: Session, question: str) -> None:
     try:
@@ -167,9 +178,12 @@ def test_a_reader_that_stops_early_gets_no_error(tmp_path: Path) -> None:
     from hostile import askbrief_env
 
     corpus = write_corpus(tmp_path / "corpus", {f"empty{i:04d}.txt": "" for i in range(3000)})
-    proc = subprocess.Popen([sys.executable, "-m", "askbrief.cli", "index", str(corpus)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=askbrief_env(tmp_path))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "askbrief.cli", "index", str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=askbrief_env(tmp_path),
+    )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.readline()
     proc.stdout.close()  # as `| head -1` does

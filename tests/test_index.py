@@ -27,8 +27,11 @@ def _sample_corpus(seed: int, n_docs: int) -> list[Document]:
                 words = rng.choices(vocab, weights=weights, k=rng.randint(3, 25))
                 sents.append(" ".join(words).capitalize() + ".")
             paras.append(" ".join(sents))
-        docs.append(Document(source=f"d{d}.txt", title=f"Title {d} {rng.choice(vocab)}",
-                             text="\n\n".join(paras)))
+        docs.append(
+            Document(
+                source=f"d{d}.txt", title=f"Title {d} {rng.choice(vocab)}", text="\n\n".join(paras)
+            )
+        )
     return docs
 
 
@@ -80,16 +83,18 @@ def test_title_words_are_searchable() -> None:
     assert [p for p, _ in index.search(analyze("Tianwan"), 3)] == [0]
 
 
-def _full_scan_top(index: Index, query: list[str], k: int, weights: list[float] | None = None
-                   ) -> list[tuple[int, float]]:
+def _full_scan_top(
+    index: Index, query: list[str], k: int, weights: list[float] | None = None
+) -> list[tuple[int, float]]:
     cand, scores = index.scores_for(query, weights)
     order = np.lexsort((index._rank[cand], -scores))[:k]
     return [(int(cand[j]), float(scores[j])) for j in order]
 
 
 @pytest.mark.parametrize("k", [1, 3, 10, 50])
-def test_pruned_top_k_equals_a_full_scan_to_the_bit(sample: tuple[Index, list[list[str]]],
-                                                    k: int) -> None:
+def test_pruned_top_k_equals_a_full_scan_to_the_bit(
+    sample: tuple[Index, list[list[str]]], k: int
+) -> None:
     index, tokens = sample
     rng = random.Random(k)
     vocab = sorted({t for doc in tokens for t in doc})
@@ -106,11 +111,18 @@ def test_pruning_skips_dead_passages_after_a_refresh() -> None:
     old = Index.build(((d, None) for d in docs), max_tokens=60)
     from askbrief.index import Segment, Tombstones, analyze_documents
 
-    changed = [Document(source=d.source, title=d.title, text=d.text + " Extra w1 w2 china.")
-               for d in docs[:40]]
+    changed = [
+        Document(source=d.source, title=d.title, text=d.text + " Extra w1 w2 china.")
+        for d in docs[:40]
+    ]
     tomb = Tombstones().with_removed(old.segments[0], list(range(40)))
-    index = Index([old.segments[0], Segment.from_parts([analyze_documents(
-        ((d, None) for d in changed), 60)])], [tomb, Tombstones()])
+    index = Index(
+        [
+            old.segments[0],
+            Segment.from_parts([analyze_documents(((d, None) for d in changed), 60)]),
+        ],
+        [tomb, Tombstones()],
+    )
     rng = random.Random(5)
     for _ in range(100):
         query = [f"w{rng.randrange(40)}" for _ in range(rng.randint(2, 5))]
@@ -124,13 +136,17 @@ def test_maxscore_bounds_hold_on_long_postings_lists() -> None:
     rng = np.random.default_rng(0)
     n = 60_000
     norm = 1.5 * (0.25 + 0.75 * rng.integers(1, 120, n) / 60.0)
-    lists = [np.sort(rng.choice(n, size, replace=False)).astype(np.int32)
-             for size in (40, 900, 25_000, 45_000)]
+    lists = [
+        np.sort(rng.choice(n, size, replace=False)).astype(np.int32)
+        for size in (40, 900, 25_000, 45_000)
+    ]
     pids = np.concatenate(lists)
     tfs = rng.integers(1, 6, len(pids)).astype(np.float32)
     bounds = np.cumsum([0] + [len(x) for x in lists])
-    ranges = [(float(idf(np.asarray([len(x)]), n)[0]), int(bounds[i]), int(bounds[i + 1]))
-              for i, x in enumerate(lists)]
+    ranges = [
+        (float(idf(np.asarray([len(x)]), n)[0]), int(bounds[i]), int(bounds[i + 1]))
+        for i, x in enumerate(lists)
+    ]
     full = np.zeros(n)
     for w, lo, hi in ranges:
         full[pids[lo:hi]] += term_scores(pids[lo:hi], tfs[lo:hi], norm, w)
@@ -139,8 +155,7 @@ def test_maxscore_bounds_hold_on_long_postings_lists() -> None:
         want = np.zeros(n)
         for w, lo, hi in rs:
             want[pids[lo:hi]] += term_scores(pids[lo:hi], tfs[lo:hi], norm, w)
-        found = pruned_candidates(pids, tfs, norm, rs, 10, None, np.zeros(n), np.zeros(n, bool),
-                                  {})
+        found = pruned_candidates(pids, tfs, norm, rs, 10, None, np.zeros(n), np.zeros(n, bool), {})
         assert found is not None
         cand, scores = found
         assert np.array_equal(scores, want[cand])

@@ -13,7 +13,8 @@ from askbrief.session import Session
 from conftest import write_corpus
 
 FILES = {
-    "alpha.txt": "Alpha report\n\nThe Tianwan plant is in Jiangsu province. It uses Russian reactors.",
+    "alpha.txt": "Alpha report\n\nThe Tianwan plant is in Jiangsu province. It uses Russian "
+    "reactors.",
     "notes/beta.md": "# Beta notes\n\nThe bridge links Blagoveshchensk and Heihe across the Amur.",
     "gamma.txt": "Gamma\n\nWheat exports were blocked because of dwarf bunt fungus.",
 }
@@ -32,9 +33,13 @@ def test_first_open_builds_and_second_reuses(corpus: Path, settings: Settings) -
     assert second.passages == first.passages
 
 
-def test_refresh_reads_only_the_changed_added_and_removed_files(corpus: Path, settings: Settings) -> None:
+def test_refresh_reads_only_the_changed_added_and_removed_files(
+    corpus: Path, settings: Settings
+) -> None:
     open_index(corpus, settings)
-    (corpus / "alpha.txt").write_text("Alpha report\n\nThe plant now makes hydrogen.", encoding="utf-8")
+    (corpus / "alpha.txt").write_text(
+        "Alpha report\n\nThe plant now makes hydrogen.", encoding="utf-8"
+    )
     (corpus / "delta.txt").write_text("Delta\n\nA new file about pipelines.", encoding="utf-8")
     (corpus / "gamma.txt").unlink()
     index, report = open_index(corpus, settings)
@@ -45,9 +50,13 @@ def test_refresh_reads_only_the_changed_added_and_removed_files(corpus: Path, se
     assert index.search(["hydrogen"], 1) and not index.search(["bunt"], 1)
 
 
-def test_refreshed_index_ranks_like_a_fresh_build(corpus: Path, settings: Settings, tmp_path: Path) -> None:
+def test_refreshed_index_ranks_like_a_fresh_build(
+    corpus: Path, settings: Settings, tmp_path: Path
+) -> None:
     open_index(corpus, settings)
-    (corpus / "gamma.txt").write_text("Gamma\n\nThe bridge carries wheat and the plant.", encoding="utf-8")
+    (corpus / "gamma.txt").write_text(
+        "Gamma\n\nThe bridge carries wheat and the plant.", encoding="utf-8"
+    )
     refreshed, _ = open_index(corpus, settings)
     fresh_settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "other")}})
     fresh, _ = open_index(corpus, fresh_settings)
@@ -58,7 +67,9 @@ def test_refreshed_index_ranks_like_a_fresh_build(corpus: Path, settings: Settin
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "pointer", "delete"])
-def test_a_damaged_index_is_rebuilt_with_a_notice(corpus: Path, settings: Settings, damage: str) -> None:
+def test_a_damaged_index_is_rebuilt_with_a_notice(
+    corpus: Path, settings: Settings, damage: str
+) -> None:
     open_index(corpus, settings)
     folder = index_folder(corpus, settings)
     gen = folder / (folder / "CURRENT").read_text()
@@ -79,7 +90,9 @@ def test_a_damaged_index_is_rebuilt_with_a_notice(corpus: Path, settings: Settin
 
 def test_other_settings_rebuild_rather_than_reuse(corpus: Path, settings: Settings) -> None:
     open_index(corpus, settings)
-    other = settings.model_copy(update={"index": settings.index.model_copy(update={"passage_tokens": 64})})
+    other = settings.model_copy(
+        update={"index": settings.index.model_copy(update={"passage_tokens": 64})}
+    )
     _, report = open_index(corpus, other)
     assert report.status == "built"
 
@@ -92,8 +105,10 @@ def test_session_answers_from_any_folder(corpus: Path, settings: Settings) -> No
 
 
 def _ranking(index, queries):  # type: ignore[no-untyped-def]
-    return [[(index.passage(p).source, index.passage(p).text, s) for p, s in index.search(q, 10)]
-            for q in queries]
+    return [
+        [(index.passage(p).source, index.passage(p).text, s) for p, s in index.search(q, 10)]
+        for q in queries
+    ]
 
 
 def test_refreshes_add_segments_and_rank_exactly_like_a_fresh_build(
@@ -102,11 +117,26 @@ def test_refreshes_add_segments_and_rank_exactly_like_a_fresh_build(
     import random
 
     rng = random.Random(3)
-    words = ["bridge", "plant", "wheat", "reactor", "amur", "heihe", "trade", "grain", "river", "port", "rail", "gas"]
+    words = [
+        "bridge",
+        "plant",
+        "wheat",
+        "reactor",
+        "amur",
+        "heihe",
+        "trade",
+        "grain",
+        "river",
+        "port",
+        "rail",
+        "gas",
+    ]
 
     def text() -> str:
-        return "\n\n".join(" ".join(rng.choices(words, k=rng.randint(5, 30))) + "."
-                           for _ in range(rng.randint(1, 4)))
+        return "\n\n".join(
+            " ".join(rng.choices(words, k=rng.randint(5, 30))) + "."
+            for _ in range(rng.randint(1, 4))
+        )
 
     corpus = write_corpus(tmp_path / "big", {f"f{i:02d}.txt": text() for i in range(30)})
     open_index(corpus, settings)
@@ -118,7 +148,9 @@ def test_refreshes_add_segments_and_rank_exactly_like_a_fresh_build(
         refreshed, report = open_index(corpus, settings)
         assert report.status == "refreshed"
         assert len(refreshed.segments) == step + 2
-        fresh_settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / f"f{step}")}})
+        fresh_settings = Settings.model_validate(
+            {"index": {"cache_dir": str(tmp_path / f"f{step}")}}
+        )
         fresh, _ = open_index(corpus, fresh_settings)
         assert refreshed.n_passages == fresh.n_passages
         assert _ranking(refreshed, queries) == _ranking(fresh, queries)

@@ -19,9 +19,23 @@ from conftest import REPO
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(out), str(REPO)], check=True, timeout=300,
-                   env={**os.environ, "PIP_NO_INDEX": "1"})
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        timeout=300,
+        env={**os.environ, "PIP_NO_INDEX": "1"},
+    )
     return next(out.glob("askbrief-*.whl"))
 
 
@@ -33,26 +47,61 @@ def test_wheel_contains_seeds_prompts_and_encoding(wheel: Path) -> None:
     assert "askbrief/data/cl100k_base.tiktoken" in names
 
 
-def test_installed_wheel_answers_from_another_directory_offline(wheel: Path, tmp_path: Path) -> None:
+def test_installed_wheel_answers_from_another_directory_offline(
+    wheel: Path, tmp_path: Path
+) -> None:
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
     # Dependencies come from this environment; askbrief itself only from the wheel.
-    purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", purelib,
-                    str(wheel)], check=True, timeout=300)
+    purelib = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            purelib,
+            str(wheel),
+        ],
+        check=True,
+        timeout=300,
+    )
     deps = [p for p in site.getsitepackages() if "site-packages" in p]
     Path(purelib, "deps.pth").write_text("\n".join(deps) + "\n")
     work = tmp_path / "elsewhere"
     work.mkdir()
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "TIKTOKEN_CACHE_DIR": "",
-           "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
-    p = subprocess.run([str(py), "-m", "askbrief.cli", "ask", "--json", "Who is Yun Sun?"],
-                       capture_output=True, text=True, cwd=work, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "TIKTOKEN_CACHE_DIR": "",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+    }
+    p = subprocess.run(
+        [str(py), "-m", "askbrief.cli", "ask", "--json", "Who is Yun Sun?"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     assert out["citations"]
-    where = subprocess.run([str(py), "-c", "import askbrief; print(askbrief.__file__)"],
-                           capture_output=True, text=True, cwd=work, env=env).stdout
+    where = subprocess.run(
+        [str(py), "-c", "import askbrief; print(askbrief.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+    ).stdout
     assert where.startswith(str(env_dir))

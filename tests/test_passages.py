@@ -10,12 +10,35 @@ from askbrief.passages import count_tokens_fast
 from askbrief.tokens import encoding
 
 
-@pytest.mark.parametrize("text", [
-    "", " ", "Hello world.", "don't", "DON'T", "it'S", "we'll've", "  \n\n  ", "a\r\nb",
-    "x\x0by\x0cz", "tab\tand\x1cfile sep\x1f", "1234567 89", "3.14159, 1,000", "end   ",
-    "(parenthesis) [brackets] {braces}", "--- ***\n\n", "e-mail: a@b.co", "naïve café ’quote’",
-    "日本語のテキスト", "emoji 🙂 here", "'s", " 's", "''ll", "x  \n y",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "Hello world.",
+        "don't",
+        "DON'T",
+        "it'S",
+        "we'll've",
+        "  \n\n  ",
+        "a\r\nb",
+        "x\x0by\x0cz",
+        "tab\tand\x1cfile sep\x1f",
+        "1234567 89",
+        "3.14159, 1,000",
+        "end   ",
+        "(parenthesis) [brackets] {braces}",
+        "--- ***\n\n",
+        "e-mail: a@b.co",
+        "naïve café ’quote’",
+        "日本語のテキスト",
+        "emoji 🙂 here",
+        "'s",
+        " 's",
+        "''ll",
+        "x  \n y",
+    ],
+)
 def test_fast_count_equals_tiktoken(text: str) -> None:
     assert count_tokens_fast(text) == len(encoding().encode_ordinary(text))
 

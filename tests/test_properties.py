@@ -21,14 +21,59 @@ from askbrief.passages import split_document
 from askbrief.session import Session
 from askbrief.types import Document, FileInfo
 
-WORDS = ["otter", "river", "Falcon", "purple", "code", "1911", "$250", "18.9", "Zoë", "風車",
-         "мельница", "الطاحونة", "the", "of", "is", "Dr.", "e.g.", "U.S.", "🦦"]
-SEPARATORS = [" ", " ", " ", "\n", "\n\n", ". ", "! ", "? ", "… ", "\t", ", ", "。", "\r\n",
-              " \n \n", "\u00a0", "\u2028", "\x0c", "...", "—", "“", "”", "# ", "\n- ", "\x00"]
+WORDS = [
+    "otter",
+    "river",
+    "Falcon",
+    "purple",
+    "code",
+    "1911",
+    "$250",
+    "18.9",
+    "Zoë",
+    "風車",
+    "мельница",
+    "الطاحونة",
+    "the",
+    "of",
+    "is",
+    "Dr.",
+    "e.g.",
+    "U.S.",
+    "🦦",
+]
+SEPARATORS = [
+    " ",
+    " ",
+    " ",
+    "\n",
+    "\n\n",
+    ". ",
+    "! ",
+    "? ",
+    "… ",
+    "\t",
+    ", ",
+    "。",
+    "\r\n",
+    " \n \n",
+    "\u00a0",
+    "\u2028",
+    "\x0c",
+    "...",
+    "—",
+    "“",
+    "”",
+    "# ",
+    "\n- ",
+    "\x00",
+]
 
 # Prose-like text (words, sentence ends, paragraphs, odd white space) and, sometimes, anything.
-prose = st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(SEPARATORS),
-                           st.text(max_size=6)), max_size=120).map("".join)
+prose = st.lists(
+    st.one_of(st.sampled_from(WORDS), st.sampled_from(SEPARATORS), st.text(max_size=6)),
+    max_size=120,
+).map("".join)
 any_text = st.one_of(prose, st.text(max_size=400))
 
 
@@ -72,8 +117,9 @@ def test_passages_numbered_from_first_id_keep_their_offsets(text: str) -> None:
 sentence = st.lists(st.sampled_from(WORDS[:12]), min_size=1, max_size=12).map(
     lambda ws: " ".join(ws).capitalize() + "."
 )
-document = st.lists(st.one_of(sentence, st.sampled_from(["\n\n", "\n", " "]), prose),
-                    min_size=1, max_size=30).map(" ".join)
+document = st.lists(
+    st.one_of(sentence, st.sampled_from(["\n\n", "\n", " "]), prose), min_size=1, max_size=30
+).map(" ".join)
 question = st.one_of(
     st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(lambda ws: " ".join(ws) + "?"),
     st.text(min_size=1, max_size=60),
@@ -81,8 +127,10 @@ question = st.one_of(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(docs=st.lists(document, min_size=1, max_size=4), questions=st.lists(question, min_size=1,
-                                                                         max_size=4))
+@given(
+    docs=st.lists(document, min_size=1, max_size=4),
+    questions=st.lists(question, min_size=1, max_size=4),
+)
 def test_every_citation_is_the_document_text_at_its_offsets(
     docs: list[str], questions: list[str]
 ) -> None:
@@ -91,13 +139,15 @@ def test_every_citation_is_the_document_text_at_its_offsets(
         root.mkdir()
         for i, text in enumerate(docs):
             (root / f"doc{i}.md").write_text(text, encoding="utf-8", newline="")
-        settings_ = Settings.model_validate({"index": {"cache_dir": str(Path(tmp) / "cache"),
-                                                       "passage_tokens": 32}})
+        settings_ = Settings.model_validate(
+            {"index": {"cache_dir": str(Path(tmp) / "cache"), "passage_tokens": 32}}
+        )
         session = Session(settings_, root)
         session.open()
         loaded = {
-            f"doc{i}.md": load_document(root, FileInfo(f"doc{i}.md", p.stat().st_size,
-                                                       p.stat().st_mtime_ns)).text
+            f"doc{i}.md": load_document(
+                root, FileInfo(f"doc{i}.md", p.stat().st_size, p.stat().st_mtime_ns)
+            ).text
             for i, p in enumerate(sorted(root.iterdir(), key=lambda p: int(p.stem[3:])))
             if _loadable(root, p)
         }
@@ -125,17 +175,50 @@ def _loadable(root: Path, path: Path) -> bool:
 
 # -- the loader ------------------------------------------------------------------------------
 
-BOMS = [b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
-        codecs.BOM_UTF32_BE]
-PREFIXES = [b"", b"%PDF-1.4\n", b"<html><head><meta charset=", b"<!DOCTYPE html>", b"\x89PNG",
-            b"PK\x03\x04", b"\x7fELF", b"# Title\n", b"---\ntitle: x\n---\n"]
+BOMS = [
+    b"",
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+]
+PREFIXES = [
+    b"",
+    b"%PDF-1.4\n",
+    b"<html><head><meta charset=",
+    b"<!DOCTYPE html>",
+    b"\x89PNG",
+    b"PK\x03\x04",
+    b"\x7fELF",
+    b"# Title\n",
+    b"---\ntitle: x\n---\n",
+]
 odd_bytes = st.one_of(
     st.binary(max_size=600),
-    st.builds(lambda bom, prefix, body: bom + prefix + body, st.sampled_from(BOMS),
-              st.sampled_from(PREFIXES), st.binary(max_size=400)),
-    st.builds(lambda text, enc: text.encode(enc, "replace"), any_text,
-              st.sampled_from(["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1",
-                               "cp1252", "shift_jis", "koi8-r"])),
+    st.builds(
+        lambda bom, prefix, body: bom + prefix + body,
+        st.sampled_from(BOMS),
+        st.sampled_from(PREFIXES),
+        st.binary(max_size=400),
+    ),
+    st.builds(
+        lambda text, enc: text.encode(enc, "replace"),
+        any_text,
+        st.sampled_from(
+            [
+                "utf-8",
+                "utf-16",
+                "utf-16-le",
+                "utf-16-be",
+                "utf-32",
+                "latin-1",
+                "cp1252",
+                "shift_jis",
+                "koi8-r",
+            ]
+        ),
+    ),
 )
 
 
@@ -214,8 +297,14 @@ def test_token_dense_text_without_sentence_ends_is_split_quickly(tmp_path: Path)
     [
         ("padded.md", "# Signals" + " \t" * 250_000 + "#x\n\nThe semaphore has two arms.\n"),
         ("padded.rst", "Signals" + " \t" * 250_000 + "x\n=======\n\nTwo arms.\n"),
-        ("padded.html", "<title>Signals" + " \t" * 250_000 + "- x</title><h1>Signals"
-         + " \t" * 250_000 + "| x</h1><p>Two arms.</p>"),
+        (
+            "padded.html",
+            "<title>Signals"
+            + " \t" * 250_000
+            + "- x</title><h1>Signals"
+            + " \t" * 250_000
+            + "| x</h1><p>Two arms.</p>",
+        ),
         ("padded.txt", "Signals" + " \t" * 250_000 + "— x\n\nTwo arms.\n"),
     ],
     ids=["md", "rst", "html", "txt"],

@@ -14,19 +14,26 @@ from askbrief.session import Session
 
 
 def chat(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "askbrief.cli", "chat", *args], input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "askbrief.cli", "chat", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_session_through_a_pipe(tmp_path: Path) -> None:
     export = tmp_path / "talk.md"
-    p = chat("Tell me about the new cross-border bridge between Russia and China.\n"
-             "When did construction begin?\n"
-             "/sources\n"
-             "/open 1\n"
-             f"/export {export}\n"
-             "/quit\n"
-             "This line is never read.\n")
+    p = chat(
+        "Tell me about the new cross-border bridge between Russia and China.\n"
+        "When did construction begin?\n"
+        "/sources\n"
+        "/open 1\n"
+        f"/export {export}\n"
+        "/quit\n"
+        "This line is never read.\n"
+    )
     assert p.returncode == 0, p.stderr
     out = p.stdout
     assert "Its construction began in 2016" in out
@@ -68,8 +75,10 @@ def test_new_starts_a_fresh_conversation_and_continue_resumes_one() -> None:
     chat("Where does she work?\n", "--continue")
     assert len(store.ids()) == 2
     resumed = store.load(store.ids()[0])
-    assert [t.question for t in resumed.turns] == ["What does the Quad stand for?",
-                                                   "Where does she work?"]
+    assert [t.question for t in resumed.turns] == [
+        "What does the Quad stand for?",
+        "Where does she work?",
+    ]
 
 
 def test_export_to_json_when_the_file_says_so(tmp_path: Path, seeds_session: Session) -> None:
@@ -82,8 +91,11 @@ def test_export_to_json_when_the_file_says_so(tmp_path: Path, seeds_session: Ses
 
 
 def test_open_marks_exactly_the_cited_quote(seeds_session: Session) -> None:
-    for q in ["Who is Yun Sun?", "When was the China-Russia cross-border bridge completed?",
-              "Why has China excluded Russian wheat in the past?"]:
+    for q in [
+        "Who is Yun Sun?",
+        "When was the China-Russia cross-border bridge completed?",
+        "Why has China excluded Russian wheat in the past?",
+    ]:
         for c in seeds_session.ask(q).as_json()["citations"]:  # type: ignore[union-attr]
             shown = passage_context(seeds_session, c)
             assert shown is not None

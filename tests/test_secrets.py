@@ -28,8 +28,10 @@ def _commands(corpus: Path, export_dir: Path, *, all_of_them: bool) -> list[tupl
     asks = [
         (["ask", "--corpus", str(corpus), QUESTION], ""),
         (["ask", "--json", "--corpus", str(corpus), QUESTION], ""),
-        (["chat", "--corpus", str(corpus)],
-         f"{QUESTION}\n/sources\n/export {export_dir / 'chat.md'}\n/quit\n"),
+        (
+            ["chat", "--corpus", str(corpus)],
+            f"{QUESTION}\n/sources\n/export {export_dir / 'chat.md'}\n/quit\n",
+        ),
         (["history", "export", "latest", "--format", "json", "-o", str(export_dir / "h.json")], ""),
         (["config", "show"], ""),
     ]
@@ -50,8 +52,12 @@ def _commands(corpus: Path, export_dir: Path, *, all_of_them: bool) -> list[tupl
 @functools.cache
 def _supported(command: tuple[str, ...]) -> bool:
     """Whether this build has the command (others are adding some): ``COMMAND --help`` works."""
-    p = subprocess.run([sys.executable, "-m", "askbrief.cli", *command, "--help"],
-                       capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "askbrief.cli", *command, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return p.returncode == 0
 
 
@@ -87,21 +93,34 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_api_key_appears_in_nothing_askbrief_writes(
     tmp_path: Path, server: str, key_from: str
 ) -> None:
-    corpus = write_corpus(tmp_path / "corpus", {
-        "mill.txt": "The windmill grinds barley.\n\nIt grinds on Tuesdays only.\n"})
+    corpus = write_corpus(
+        tmp_path / "corpus",
+        {"mill.txt": "The windmill grinds barley.\n\nIt grinds on Tuesdays only.\n"},
+    )
     home, exports = tmp_path / "home", tmp_path / "exports"
     exports.mkdir()
     behaviours = {
         "answers": [openai_stream(["The windmill grinds barley ", "[1]."])],
-        "rejects the key and echoes it": [status(401, {"error": {
-            "message": f"Incorrect API key provided: {SECRET}", "type": "invalid_request_error"}})],
+        "rejects the key and echoes it": [
+            status(
+                401,
+                {
+                    "error": {
+                        "message": f"Incorrect API key provided: {SECRET}",
+                        "type": "invalid_request_error",
+                    }
+                },
+            )
+        ],
         "fails and echoes the key": [status(500, {"error": f"upstream saw Bearer {SECRET}"})],
         "is down": [],
     }[server]
     with LLMServer(*behaviours) as llm:
         url = closed_port_url() if server == "is down" else llm.url
-        backend = (f'[backend]\nname = "openai"\nbase_url = "{url}/v1"\nmodel = "m"\n'
-                   "timeout = 10\nretries = 0\n")
+        backend = (
+            f'[backend]\nname = "openai"\nbase_url = "{url}/v1"\nmodel = "m"\n'
+            "timeout = 10\nretries = 0\n"
+        )
         env = askbrief_env(home)
         config = tmp_path / "user-config.toml"  # the user's own file: outside what is checked
         if key_from == "env":
@@ -120,15 +139,24 @@ def test_the_api_key_appears_in_nothing_askbrief_writes(
                 continue  # a command another change has not added yet
             if args[0] != "--version":
                 args = [*args, "--config", str(config)]
-            p = subprocess.run([sys.executable, "-m", "askbrief.cli", *args], input=stdin,
-                               capture_output=True, text=True, env=env, timeout=90)
+            p = subprocess.run(
+                [sys.executable, "-m", "askbrief.cli", *args],
+                input=stdin,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=90,
+            )
             assert "Traceback" not in p.stdout + p.stderr, (args, p.stderr)
             outputs.append((" ".join(args) + " (stdout)", p.stdout))
             outputs.append((" ".join(args) + " (stderr)", p.stderr))
             ran.append(" ".join(_command(args)))
 
-    json_answer = next(text for where, text in outputs if where.startswith("ask --json") and
-                       where.endswith("(stdout)"))
+    json_answer = next(
+        text
+        for where, text in outputs
+        if where.startswith("ask --json") and where.endswith("(stdout)")
+    )
     assert ('"backend": "openai"' in json_answer) == (server == "answers"), json_answer
     if server != "is down":
         assert llm.requests, "askbrief never called the server: the test would prove nothing"
@@ -145,7 +173,12 @@ def test_the_api_key_appears_in_nothing_askbrief_writes(
 
 
 def test_every_command_this_suite_greps_is_present() -> None:
-    missing = sorted({" ".join(_command(args)) for args, _ in _commands(
-        Path("c"), Path("e"), all_of_them=True) if not _supported(_command(args))})
+    missing = sorted(
+        {
+            " ".join(_command(args))
+            for args, _ in _commands(Path("c"), Path("e"), all_of_them=True)
+            if not _supported(_command(args))
+        }
+    )
     if missing:
         pytest.skip(f"not in this build yet, so not checked for the key: {', '.join(missing)}")

@@ -15,8 +15,14 @@ def sentences(text: str) -> list[str]:
     ("text", "expected"),
     [
         ("One. Two! Three?", ["One.", "Two!", "Three?"]),
-        ("Mr. Smith met Dr. Jones. Then they left.", ["Mr. Smith met Dr. Jones.", "Then they left."]),
-        ("Trade hit $18.9 billion in 2021. It rose.", ["Trade hit $18.9 billion in 2021.", "It rose."]),
+        (
+            "Mr. Smith met Dr. Jones. Then they left.",
+            ["Mr. Smith met Dr. Jones.", "Then they left."],
+        ),
+        (
+            "Trade hit $18.9 billion in 2021. It rose.",
+            ["Trade hit $18.9 billion in 2021.", "It rose."],
+        ),
         ("He said “stop.” She left.", ["He said “stop.”", "She left."]),
         ("J. R. R. Tolkien wrote it. Good.", ["J. R. R. Tolkien wrote it.", "Good."]),
         ("The U.S. and China met. Talks ended.", ["The U.S. and China met.", "Talks ended."]),
@@ -31,7 +37,10 @@ def test_splits_text_into_sentences(text: str, expected: list[str]) -> None:
 
 def test_paragraphs_are_separated_by_blank_lines() -> None:
     text = "First para\nstill first.\n\n  \nSecond para."
-    assert [text[s:e] for s, e in paragraph_spans(text)] == ["First para\nstill first.", "Second para."]
+    assert [text[s:e] for s, e in paragraph_spans(text)] == [
+        "First para\nstill first.",
+        "Second para.",
+    ]
 
 
 @given(st.text(alphabet=st.sampled_from("ab .!?\n\t“”A1:"), max_size=200))

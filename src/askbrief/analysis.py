@@ -96,8 +96,9 @@ def analyze(text: str) -> list[str]:
 
 # "How much", "how many"...: the adverb asks for a quantity, and "according to X" names who said
 # it; neither is a word the answer contains.
-_QUESTION_FRAME = re.compile(r"\bhow\s+(?:much|many|long|often|far|old)\b|\baccording(?=\s+to\b)",
-                             re.IGNORECASE)
+_QUESTION_FRAME = re.compile(
+    r"\bhow\s+(?:much|many|long|often|far|old)\b|\baccording(?=\s+to\b)", re.IGNORECASE
+)
 
 
 def analyze_question(question: str) -> list[str]:

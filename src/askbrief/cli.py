@@ -24,8 +24,12 @@ __all__ = ["main"]
 
 def _common_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, metavar="FILE", help="settings file (TOML)")
-    parser.add_argument("--corpus", type=Path, metavar="DIR",
-                        help="folder of documents (default: the configured one, else the samples)")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        metavar="DIR",
+        help="folder of documents (default: the configured one, else the samples)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     return parser
 
@@ -33,8 +37,9 @@ def _common_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def _parser() -> argparse.ArgumentParser:
     # The options may come before the command or after it. After it they are parsed by the
     # sub-command, whose defaults must not undo what was given before it: hence SUPPRESS there.
-    common = _common_options(argparse.ArgumentParser(add_help=False,
-                                                     argument_default=argparse.SUPPRESS))
+    common = _common_options(
+        argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    )
 
     parser = argparse.ArgumentParser(
         prog="askbrief",
@@ -47,28 +52,42 @@ def _parser() -> argparse.ArgumentParser:
 
     resume = argparse.ArgumentParser(add_help=False)
     which = resume.add_mutually_exclusive_group()
-    which.add_argument("-c", "--continue", dest="resume", action="store_true",
-                       help="continue the most recently used conversation; its corpus is used "
-                       "unless --corpus names another (then the answer comes from that one, the "
-                       "conversation still goes on, and a note says so)")
-    which.add_argument("--conversation", metavar="ID",
-                       help="continue the conversation ID (see 'askbrief history list'; "
-                       "a unique start of an ID will do)")
+    which.add_argument(
+        "-c",
+        "--continue",
+        dest="resume",
+        action="store_true",
+        help="continue the most recently used conversation; its corpus is used "
+        "unless --corpus names another (then the answer comes from that one, the "
+        "conversation still goes on, and a note says so)",
+    )
+    which.add_argument(
+        "--conversation",
+        metavar="ID",
+        help="continue the conversation ID (see 'askbrief history list'; "
+        "a unique start of an ID will do)",
+    )
 
     ask = sub.add_parser(
-        "ask", parents=[common, resume], help="answer one question and exit",
+        "ask",
+        parents=[common, resume],
+        help="answer one question and exit",
         description="Answer one question. Every question is saved as a conversation (a new one "
         "unless -c or --conversation continues one), in the store that 'askbrief history' and "
-        "the app use.")
+        "the app use.",
+    )
     ask.add_argument("question", nargs="+", help="the question (quote it, or not)")
     ask.add_argument("-k", type=int, metavar="N", help="passages to compose the answer from")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
 
     sub.add_parser(
-        "chat", parents=[common, resume], help="a plain line-by-line chat (pipes, screen readers)",
+        "chat",
+        parents=[common, resume],
+        help="a plain line-by-line chat (pipes, screen readers)",
         description="A line-by-line chat with no full-screen UI: type a question per line; "
         "/help lists the commands (/sources, /open N, /new, /export FILE, /quit). Ctrl-D or the "
-        "end of a pipe ends it.")
+        "end of a pipe ends it.",
+    )
 
     index = sub.add_parser("index", parents=[common], help="build or refresh the saved index")
     index.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="corpus folder")
@@ -149,8 +168,9 @@ def _continued(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if args.resume:
         conv = store.latest()
         if conv is None:
-            print("askbrief: no earlier conversation to continue; starting a new one",
-                  file=sys.stderr)
+            print(
+                "askbrief: no earlier conversation to continue; starting a new one", file=sys.stderr
+            )
         return store, conv
     return store, None
 
@@ -162,8 +182,11 @@ def _conversation_session(args: argparse.Namespace, conv):  # type: ignore[no-un
         corpus = Path(conv.corpus)
     session = _session(args, corpus)
     if conv is not None and conv.corpus and not session.is_corpus_of(conv):
-        print(f"askbrief: note: conversation {conv.id} began on {conv.corpus}; "
-              f"continuing it on {session.corpus_dir}", file=sys.stderr)
+        print(
+            f"askbrief: note: conversation {conv.id} began on {conv.corpus}; "
+            f"continuing it on {session.corpus_dir}",
+            file=sys.stderr,
+        )
     return session
 
 
@@ -180,11 +203,13 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     from .render import StreamEcho
 
     echo = StreamEcho(sys.stdout)
-    answer = session.ask(question, k=args.k, conversation=conv,
-                         on_text=None if args.json else echo)
+    answer = session.ask(question, k=args.k, conversation=conv, on_text=None if args.json else echo)
     if answer.timings.load_ms == 0:
-        load_ms = ((time.perf_counter() - t0) * 1000 - answer.timings.retrieve_ms
-                   - answer.timings.compose_ms)
+        load_ms = (
+            (time.perf_counter() - t0) * 1000
+            - answer.timings.retrieve_ms
+            - answer.timings.compose_ms
+        )
         answer = replace(answer, timings=replace(answer.timings, load_ms=load_ms))
     try:
         if conv is None:
@@ -243,8 +268,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last resort: one line, not a traceback
         if args.debug:
             raise
-        print(f"askbrief: unexpected error: {exc.__class__.__name__}: {exc} "
-              "(run with --debug for details)", file=sys.stderr)
+        print(
+            f"askbrief: unexpected error: {exc.__class__.__name__}: {exc} "
+            "(run with --debug for details)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -29,10 +29,15 @@ def add_history_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     show.add_argument("id", metavar="ID")
     export = verbs.add_parser("export", parents=[common], help="write a conversation out")
     export.add_argument("id", metavar="ID")
-    export.add_argument("--format", choices=("md", "json"), default="md",
-                        help="Markdown (default) or JSON (each turn's --json answer)")
-    export.add_argument("-o", "--output", type=Path, metavar="FILE",
-                        help="write to FILE instead of standard output")
+    export.add_argument(
+        "--format",
+        choices=("md", "json"),
+        default="md",
+        help="Markdown (default) or JSON (each turn's --json answer)",
+    )
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+    )
     rm = verbs.add_parser("rm", parents=[common], help="delete a conversation")
     rm.add_argument("id", metavar="ID")
 
@@ -46,10 +51,10 @@ def add_config_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     verbs = config.add_subparsers(dest="verb", metavar="VERB", required=True)
     verbs.add_parser("path", parents=[common], help="print the settings file's path")
-    verbs.add_parser("show", parents=[common],
-                     help="print the settings in effect (secrets masked)")
-    init = verbs.add_parser("init", parents=[common],
-                            help="write a commented example settings file")
+    verbs.add_parser("show", parents=[common], help="print the settings in effect (secrets masked)")
+    init = verbs.add_parser(
+        "init", parents=[common], help="write a commented example settings file"
+    )
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
@@ -78,8 +83,10 @@ def _history(args: argparse.Namespace) -> int:
             title = " ".join(safe_text(conv.title).split())
             if len(title) > 60:
                 title = title[:59] + "…"
-            print(f"{conv.id}  {when[:16].replace('T', ' ')}  {len(conv.turns):>3} turns  "
-                  f"{safe_text(name)}  {title}")
+            print(
+                f"{conv.id}  {when[:16].replace('T', ' ')}  {len(conv.turns):>3} turns  "
+                f"{safe_text(name)}  {title}"
+            )
         return 0
 
     conv = store.load(store.resolve(args.id))

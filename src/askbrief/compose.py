@@ -73,7 +73,7 @@ def question_focus(question: str) -> tuple[frozenset[str], int]:
 
 
 def _defines(quote: str, focus: frozenset[str], focus_words: int) -> bool:
-    """True when ``quote`` opens with the focus as its subject: "X is ...", "X, the ...", "X(...)"."""
+    """True when ``quote`` opens with the focus as its subject ("X is ...", "X, the ...")."""
     words = quote.split()[: focus_words + 4]
     for j in range(1, min(len(words), focus_words + 2) + 1):
         if focus <= set(analyze(" ".join(words[:j]))):

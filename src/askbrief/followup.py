@@ -84,6 +84,7 @@ _FRAME_TERMS = frozenset(
     )
 )
 
+
 @dataclass(frozen=True)
 class FollowupQuery:
     """How to search for one question of a conversation: terms, their weights and boosts."""

@@ -82,8 +82,9 @@ class ConversationStore:
         now = datetime.now(UTC)
         conv_id = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
         conv = Conversation(conv_id, str(corpus), now.isoformat(timespec="seconds"))
-        self._append(conv_id, {"type": "meta", "id": conv_id, "corpus": conv.corpus,
-                               "created": conv.created})
+        self._append(
+            conv_id, {"type": "meta", "id": conv_id, "corpus": conv.corpus, "created": conv.created}
+        )
         return conv
 
     def append(self, conv: Conversation, answer: Answer) -> Turn:
@@ -91,8 +92,9 @@ class ConversationStore:
         data = answer.as_json()
         data["conversation"] = conv.id
         turn = Turn(answer.question, data, datetime.now(UTC).isoformat(timespec="seconds"))
-        self._append(conv.id, {"type": "turn", "question": turn.question, "answer": data,
-                               "time": turn.time})
+        self._append(
+            conv.id, {"type": "turn", "question": turn.question, "answer": data, "time": turn.time}
+        )
         conv.turns.append(turn)
         return turn
 
@@ -127,8 +129,9 @@ class ConversationStore:
             if rec.get("type") == "meta":
                 conv.corpus, conv.created = str(rec.get("corpus", "")), str(rec.get("created", ""))
             elif rec.get("type") == "turn" and isinstance(rec.get("answer"), dict):
-                conv.turns.append(Turn(str(rec.get("question", "")), rec["answer"],
-                                       str(rec.get("time", ""))))
+                conv.turns.append(
+                    Turn(str(rec.get("question", "")), rec["answer"], str(rec.get("time", "")))
+                )
         return conv
 
     def ids(self) -> list[str]:
@@ -189,8 +192,10 @@ def export_markdown(conv: Conversation) -> str:
             for c in turn.citations:
                 quote = " ".join(str(c.get("quote", "")).split()).replace("|", "\\|")
                 verified = "" if c.get("verified", True) else " (not verified)"
-                out.append(f"| {c.get('n')} | {c.get('source')} | {c.get('line')} | "
-                           f"{c.get('start')}–{c.get('end')} | {quote}{verified} |")
+                out.append(
+                    f"| {c.get('n')} | {c.get('source')} | {c.get('line')} | "
+                    f"{c.get('start')}–{c.get('end')} | {quote}{verified} |"
+                )
             out.append("")
     return "\n".join(out)
 

@@ -44,10 +44,15 @@ class DocRecord:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "source": self.source, "title": self.title, "size": self.size,
-            "mtime_ns": self.mtime_ns, "encoding": self.encoding,
-            "first_passage": self.first_passage, "n_passages": self.n_passages,
-            "headings": [list(h) for h in self.headings], "warnings": list(self.warnings),
+            "source": self.source,
+            "title": self.title,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "encoding": self.encoding,
+            "first_passage": self.first_passage,
+            "n_passages": self.n_passages,
+            "headings": [list(h) for h in self.headings],
+            "warnings": list(self.warnings),
             "page_starts": list(self.page_starts) if self.page_starts is not None else None,
         }
 
@@ -69,9 +74,17 @@ class DocRecord:
 
     def document(self) -> Document:
         """The document without its text: what a reused document needs to be indexed again."""
-        return Document(source=self.source, title=self.title, text="", size=self.size,
-                        mtime_ns=self.mtime_ns, encoding=self.encoding, page_starts=self.page_starts,
-                        headings=self.headings, warnings=self.warnings)
+        return Document(
+            source=self.source,
+            title=self.title,
+            text="",
+            size=self.size,
+            mtime_ns=self.mtime_ns,
+            encoding=self.encoding,
+            page_starts=self.page_starts,
+            headings=self.headings,
+            warnings=self.warnings,
+        )
 
 
 @lru_cache(maxsize=8192)
@@ -101,10 +114,20 @@ class SegmentPart:
     meta: list[tuple[int, int, int, int]] = field(default_factory=list)  # start, end, line, page
 
     def add(self, doc: Document, passages: Sequence[Passage]) -> None:
-        self.docs.append(DocRecord(
-            source=doc.source, title=doc.title, size=doc.size, mtime_ns=doc.mtime_ns,
-            encoding=doc.encoding, first_passage=len(self.lengths), n_passages=len(passages),
-            headings=doc.headings, warnings=doc.warnings, page_starts=doc.page_starts))
+        self.docs.append(
+            DocRecord(
+                source=doc.source,
+                title=doc.title,
+                size=doc.size,
+                mtime_ns=doc.mtime_ns,
+                encoding=doc.encoding,
+                first_passage=len(self.lengths),
+                n_passages=len(passages),
+                headings=doc.headings,
+                warnings=doc.warnings,
+                page_starts=doc.page_starts,
+            )
+        )
         vocab, ids = self.terms, self.ids
         for p in passages:
             terms = passage_terms(p)
@@ -114,8 +137,9 @@ class SegmentPart:
             self.meta.append((p.start, p.end, p.line, p.page if p.page is not None else -1))
 
 
-def analyze_documents(documents: Iterable[tuple[Document, Sequence[Passage] | None]],
-                      max_tokens: int) -> SegmentPart:
+def analyze_documents(
+    documents: Iterable[tuple[Document, Sequence[Passage] | None]], max_tokens: int
+) -> SegmentPart:
     """Split (when not split already) and analyze documents into one SegmentPart."""
     part = SegmentPart()
     for doc, passages in documents:
@@ -146,8 +170,19 @@ class Segment:
     def __post_init__(self) -> None:
         self._lookup: tuple[bytes, list[int]] | None = None
 
-    ARRAYS = ("term_offsets", "indptr", "pids", "tfs", "doc_len", "p_doc", "p_start", "p_end",
-              "p_line", "p_page", "text_offsets")
+    ARRAYS = (
+        "term_offsets",
+        "indptr",
+        "pids",
+        "tfs",
+        "doc_len",
+        "p_doc",
+        "p_start",
+        "p_end",
+        "p_line",
+        "p_page",
+        "text_offsets",
+    )
 
     @property
     def n_terms(self) -> int:
@@ -198,7 +233,9 @@ class Segment:
                 vocab.setdefault(t, len(vocab))
         ordered = sorted(vocab, key=lambda t: t.encode("utf-8"))
         rank = np.empty(len(ordered), np.int64)
-        rank[np.fromiter((vocab[t] for t in ordered), np.int64, len(ordered))] = np.arange(len(ordered))
+        rank[np.fromiter((vocab[t] for t in ordered), np.int64, len(ordered))] = np.arange(
+            len(ordered)
+        )
         ids_list: list[NDArray[np.int64]] = []
         docs: list[DocRecord] = []
         texts: list[str] = []
@@ -208,8 +245,11 @@ class Segment:
         n = 0
         for part in parts:
             local = np.fromiter((vocab[t] for t in part.terms), np.int64, len(part.terms))
-            ids_list.append(rank[local][np.asarray(part.ids, dtype=np.int64)] if len(part.ids) else
-                            np.zeros(0, np.int64))
+            ids_list.append(
+                rank[local][np.asarray(part.ids, dtype=np.int64)]
+                if len(part.ids)
+                else np.zeros(0, np.int64)
+            )
             for d in part.docs:
                 p_doc.extend([len(docs)] * d.n_passages)
                 docs.append(_shift(d, n + d.first_passage))
@@ -222,8 +262,9 @@ class Segment:
         row_ptr = np.zeros(n + 1, np.int64)
         np.cumsum(doc_len, out=row_ptr[1:])
         # Passage-major counts transposed to term-major: scipy's counting sort, duplicates summed.
-        csc = sp.csr_matrix((np.ones(len(ids), np.float32), ids, row_ptr),
-                            shape=(n, len(ordered))).tocsc()
+        csc = sp.csr_matrix(
+            (np.ones(len(ids), np.float32), ids, row_ptr), shape=(n, len(ordered))
+        ).tocsc()
         csc.sum_duplicates()
         encoded = [t.encode("utf-8") for t in ordered]
         term_offsets = np.zeros(len(encoded) + 1, np.int64)
@@ -233,12 +274,20 @@ class Segment:
         np.cumsum([len(t) for t in blobs], out=text_offsets[1:])
         m = np.asarray(meta, dtype=np.int64).reshape(-1, 4)
         return cls(
-            term_blob=b"".join(encoded), term_offsets=term_offsets,
-            indptr=csc.indptr.astype(np.int64), pids=csc.indices.astype(np.int32),
-            tfs=csc.data.astype(np.float32), doc_len=doc_len.astype(np.float32),
-            p_doc=np.asarray(p_doc, dtype=np.int32), p_start=m[:, 0], p_end=m[:, 1],
-            p_line=m[:, 2].astype(np.int32), p_page=m[:, 3].astype(np.int32),
-            text_offsets=text_offsets, text_blob=b"".join(blobs), docs=docs,
+            term_blob=b"".join(encoded),
+            term_offsets=term_offsets,
+            indptr=csc.indptr.astype(np.int64),
+            pids=csc.indices.astype(np.int32),
+            tfs=csc.data.astype(np.float32),
+            doc_len=doc_len.astype(np.float32),
+            p_doc=np.asarray(p_doc, dtype=np.int32),
+            p_start=m[:, 0],
+            p_end=m[:, 1],
+            p_line=m[:, 2].astype(np.int32),
+            p_page=m[:, 3].astype(np.int32),
+            text_offsets=text_offsets,
+            text_blob=b"".join(blobs),
+            docs=docs,
         )
 
 
@@ -275,7 +324,9 @@ class Tombstones:
         keys = np.asarray(sorted(counts), dtype=np.int64)
         return Tombstones(
             docs=np.union1d(self.docs, np.asarray(doc_nos, np.int32)).astype(np.int32),
-            term_ids=keys, df=np.asarray([counts[k] for k in keys.tolist()], dtype=np.int64))
+            term_ids=keys,
+            df=np.asarray([counts[k] for k in keys.tolist()], dtype=np.int64),
+        )
 
 
 def _segment_passage(seg: Segment, doc: DocRecord, local: int, pid: int) -> Passage:
@@ -285,18 +336,29 @@ def _segment_passage(seg: Segment, doc: DocRecord, local: int, pid: int) -> Pass
     if doc.headings:
         i = bisect.bisect_right(doc.headings, (start, "\U0010ffff")) - 1
         heading = doc.headings[i][1] if i >= 0 else ""
-    return Passage(id=pid, source=doc.source, title=doc.title, start=start,
-                   end=int(seg.p_end[local]), line=int(seg.p_line[local]),
-                   page=page if page >= 0 else None, heading=heading, text=seg.passage_text(local))
+    return Passage(
+        id=pid,
+        source=doc.source,
+        title=doc.title,
+        start=start,
+        end=int(seg.p_end[local]),
+        line=int(seg.p_line[local]),
+        page=page if page >= 0 else None,
+        heading=heading,
+        text=seg.passage_text(local),
+    )
 
 
 class Index:
     """Segments plus tombstones, searched as one BM25 index over the live passages."""
 
-    def __init__(self, segments: Sequence[Segment], tombstones: Sequence[Tombstones] | None = None
-                 ) -> None:
+    def __init__(
+        self, segments: Sequence[Segment], tombstones: Sequence[Tombstones] | None = None
+    ) -> None:
         self.segments = list(segments)
-        self.tombstones = list(tombstones) if tombstones is not None else [Tombstones() for _ in segments]
+        self.tombstones = (
+            list(tombstones) if tombstones is not None else [Tombstones() for _ in segments]
+        )
         self.base = np.zeros(len(self.segments) + 1, np.int64)
         np.cumsum([s.n_passages for s in self.segments], out=self.base[1:])
         self.dead: list[NDArray[np.bool_] | None] = []
@@ -317,7 +379,8 @@ class Index:
         self._norms: list[NDArray[np.float64] | None] = [None] * len(self.segments)
         self._peaks: list[dict[int, float]] = [{} for _ in self.segments]  # see pruned_candidates
         self._buffers: list[list[tuple[NDArray[np.float64], NDArray[np.bool_]]]] = [
-            [] for _ in self.segments]
+            [] for _ in self.segments
+        ]
         self._avgdl = (live_len / live_n if live_n else 1.0) or 1.0
         # Where a fresh build of the same files would put each passage: ties go to the earlier.
         self._rank = np.full(int(self.base[-1]), np.iinfo(np.int64).max, np.int64)
@@ -331,8 +394,9 @@ class Index:
             at += d.n_passages
 
     @classmethod
-    def build(cls, documents: Iterable[tuple[Document, Sequence[Passage] | None]], max_tokens: int
-              ) -> Index:
+    def build(
+        cls, documents: Iterable[tuple[Document, Sequence[Passage] | None]], max_tokens: int
+    ) -> Index:
         """Index documents in one segment; passages already split are reused as given."""
         return cls([Segment.from_parts([analyze_documents(documents, max_tokens)])])
 
@@ -381,12 +445,15 @@ class Index:
         return self.passage(passage.id + 1)
 
     def doc_passages(self, doc: DocRecord) -> list[Passage]:
-        return [self.passage(p) for p in range(doc.first_passage, doc.first_passage + doc.n_passages)]
+        return [
+            self.passage(p) for p in range(doc.first_passage, doc.first_passage + doc.n_passages)
+        ]
 
     # -- search --------------------------------------------------------------------------------
 
-    def scores_for(self, terms: Sequence[str], weights: Sequence[float] | None = None,
-                   k: int | None = None) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    def scores_for(
+        self, terms: Sequence[str], weights: Sequence[float] | None = None, k: int | None = None
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """BM25 scores of the live passages that contain any of ``terms`` (repeats count, as in
         rank-bm25), as (passage ids, scores). ``weights`` scales each term's contribution.
         With ``k``, only a superset of the ``k`` best (ties included) is promised."""
@@ -417,9 +484,17 @@ class Index:
                 seg = self.segments[s]
                 buf, mark = self._scratch(s)
                 try:
-                    pruned = pruned_candidates(np.asarray(seg.pids), np.asarray(seg.tfs),
-                                               self._length_norm(s), seg_ranges, k, dead, buf,
-                                               mark, self._peaks[s])
+                    pruned = pruned_candidates(
+                        np.asarray(seg.pids),
+                        np.asarray(seg.tfs),
+                        self._length_norm(s),
+                        seg_ranges,
+                        k,
+                        dead,
+                        buf,
+                        mark,
+                        self._peaks[s],
+                    )
                 except BaseException:  # the scratch may be dirty: give back clean ones
                     buf, mark = np.zeros_like(buf), np.zeros_like(mark)
                     raise
@@ -460,8 +535,9 @@ class Index:
             n = self.segments[s].n_passages
             return np.zeros(n, np.float64), np.zeros(n, np.bool_)
 
-    def _segment_scores(self, s: int, seg_ranges: list[tuple[float, int, int]], positive: bool
-                        ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    def _segment_scores(
+        self, s: int, seg_ranges: list[tuple[float, int, int]], positive: bool
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """(passage ids, scores) in segment ``s`` of the postings ranges ``(weight, lo, hi)``.
 
         Scores accumulate in a dense buffer that is zeroed again only where the query touched
@@ -472,8 +548,9 @@ class Index:
 
         all_pids, all_tfs = np.asarray(seg.pids), np.asarray(seg.tfs)
 
-        def contribution(w: float, lo: int, hi: int
-                         ) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
+        def contribution(
+            w: float, lo: int, hi: int
+        ) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
             pids = all_pids[lo:hi]
             return pids, term_scores(pids, all_tfs[lo:hi], norm, w)
 
@@ -504,8 +581,9 @@ class Index:
             cand, scores = cand[keep], scores[keep]
         return cand, scores
 
-    def search(self, terms: Sequence[str], k: int, weights: Sequence[float] | None = None
-               ) -> list[tuple[int, float]]:
+    def search(
+        self, terms: Sequence[str], k: int, weights: Sequence[float] | None = None
+    ) -> list[tuple[int, float]]:
         """The ``k`` best (passage id, score) pairs, best first; ties go to the passage a fresh
         build would number first."""
         if k <= 0:
@@ -526,5 +604,7 @@ class Index:
         order = np.lexsort((self._rank[cand], -scores))[:k]
         return [(int(cand[j]), float(scores[j])) for j in order]
 
-    def hits(self, terms: Sequence[str], k: int, weights: Sequence[float] | None = None) -> list[Hit]:
+    def hits(
+        self, terms: Sequence[str], k: int, weights: Sequence[float] | None = None
+    ) -> list[Hit]:
         return [Hit(self.passage(pid), score) for pid, score in self.search(terms, k, weights)]

@@ -90,7 +90,9 @@ def open_index(
 ) -> tuple[Index, IndexReport]:
     """The index of ``root``, brought up to date with the folder, and what it took."""
     t0 = time.perf_counter()
-    files, skipped = scan_corpus(root, max_file_bytes=int(settings.corpus.max_file_mb * 1024 * 1024))
+    files, skipped = scan_corpus(
+        root, max_file_bytes=int(settings.corpus.max_file_mb * 1024 * 1024)
+    )
     folder = index_folder(root, settings)
     expect = _expected_meta(root, settings)
     notice = None
@@ -130,8 +132,18 @@ def open_index(
     )
 
     if old is not None and not any(changes.values()):
-        report = IndexReport(root, "reused", len(files), 0, old.n_passages,
-                             time.perf_counter() - t0, tuple(skipped), _warnings(old), notice, changes)
+        report = IndexReport(
+            root,
+            "reused",
+            len(files),
+            0,
+            old.n_passages,
+            time.perf_counter() - t0,
+            tuple(skipped),
+            _warnings(old),
+            notice,
+            changes,
+        )
         return old, report
 
     reused = {info.source for info, reuse in plan if reuse}
@@ -158,8 +170,13 @@ def open_index(
         if entries:
             parts = [analyze_documents(entries, max_tokens)]
         # One segment in source order, as a fresh build numbers its passages.
-        merged = sorted(((d.source, i, j) for i, p in enumerate([*parts, *new_parts])
-                         for j, d in enumerate(p.docs)))
+        merged = sorted(
+            (
+                (d.source, i, j)
+                for i, p in enumerate([*parts, *new_parts])
+                for j, d in enumerate(p.docs)
+            )
+        )
         index = Index([Segment.from_parts(_reorder([*parts, *new_parts], merged))])
     if progress is not None:
         progress(done, len(to_read), "")
@@ -169,9 +186,18 @@ def open_index(
     except OSError as exc:
         notice = f"could not save the index ({exc.strerror or exc}); answering from memory"
     status = "built" if old is None else "refreshed"
-    report = IndexReport(root, status, len(files), len(to_read), index.n_passages,
-                         time.perf_counter() - t0, tuple(sorted(skipped, key=lambda s: s.source)),
-                         _warnings(index), notice, changes)
+    report = IndexReport(
+        root,
+        status,
+        len(files),
+        len(to_read),
+        index.n_passages,
+        time.perf_counter() - t0,
+        tuple(sorted(skipped, key=lambda s: s.source)),
+        _warnings(index),
+        notice,
+        changes,
+    )
     return index, report
 
 
@@ -190,8 +216,9 @@ def _can_append(old: Index, tombs: dict[int, list[int]]) -> bool:
     """Whether a refresh may add a segment, or should merge: too many segments slow queries and
     dead passages waste space, so past these limits everything is merged into one segment."""
     total = int(old.base[-1])
-    dead = old.dead_passages + sum(old.segments[s].docs[j].n_passages
-                                   for s, js in tombs.items() for j in js)
+    dead = old.dead_passages + sum(
+        old.segments[s].docs[j].n_passages for s, js in tombs.items() for j in js
+    )
     return len(old.segments) < MAX_SEGMENTS and dead <= total * MAX_DEAD_FRACTION
 
 
@@ -216,8 +243,9 @@ def _reorder(parts: list[SegmentPart], order: list[tuple[str, int, int]]) -> lis
     return out
 
 
-def _read_chunk(root: Path, infos: list[FileInfo], max_tokens: int
-                ) -> tuple[SegmentPart, list[tuple[FileInfo, str]]]:
+def _read_chunk(
+    root: Path, infos: list[FileInfo], max_tokens: int
+) -> tuple[SegmentPart, list[tuple[FileInfo, str]]]:
     """Load, split and analyze some files (in a worker process for large builds)."""
     part = SegmentPart()
     failed = []
@@ -235,9 +263,14 @@ def _read_chunk(root: Path, infos: list[FileInfo], max_tokens: int
     return part, failed
 
 
-def _read_files(root: Path, infos: list[FileInfo], max_tokens: int, progress: Progress | None,
-                skipped: list[Skipped], load_skips: dict[str, dict[str, object]]
-                ) -> tuple[list[SegmentPart], int]:
+def _read_files(
+    root: Path,
+    infos: list[FileInfo],
+    max_tokens: int,
+    progress: Progress | None,
+    skipped: list[Skipped],
+    load_skips: dict[str, dict[str, object]],
+) -> tuple[list[SegmentPart], int]:
     """The files as analyzed parts in order, over all cores when there is enough to read."""
     workers = min(os.cpu_count() or 1, 8)
     size = sum(i.size for i in infos)
@@ -258,8 +291,9 @@ def _read_files(root: Path, infos: list[FileInfo], max_tokens: int, progress: Pr
 
         # forkserver: safe to start from a thread (the app indexes in a worker thread).
         ctx = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_die_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             futures = [pool.submit(_read_chunk, root, c, max_tokens) for c in chunks]
             for chunk, fut in zip(chunks, futures, strict=True):
                 if progress is not None:
@@ -270,8 +304,11 @@ def _read_files(root: Path, infos: list[FileInfo], max_tokens: int, progress: Pr
     for part, failed in results:
         for info, reason in failed:
             skipped.append(Skipped(info.source, reason))
-            load_skips[info.source] = {"size": info.size, "mtime_ns": info.mtime_ns,
-                                       "reason": reason}
+            load_skips[info.source] = {
+                "size": info.size,
+                "mtime_ns": info.mtime_ns,
+                "reason": reason,
+            }
         parts.append(part)
     return parts, done
 

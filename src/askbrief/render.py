@@ -19,9 +19,12 @@ def safe_text(text: str) -> str:
     """Document text made safe to print: no escape sequences, other control characters or
     bidirectional overrides."""
     return "".join(
-        ch if ch in "\n\t" or (ch >= " " and ch != "\x7f" and not 0x80 <= ord(ch) < 0xA0
-                               and ch not in _BIDI_CONTROLS)
-        else "�" for ch in text)
+        ch
+        if ch in "\n\t"
+        or (ch >= " " and ch != "\x7f" and not 0x80 <= ord(ch) < 0xA0 and ch not in _BIDI_CONTROLS)
+        else "�"
+        for ch in text
+    )
 
 
 class StreamEcho:

@@ -47,8 +47,12 @@ class LuceneIdfBM25(BM25Okapi):  # type: ignore[misc]
         }
 
 
-def term_scores(pids: NDArray[np.integer[Any]], tfs: NDArray[np.float32], norm: NDArray[np.float64],
-                weight: float) -> NDArray[np.float64]:
+def term_scores(
+    pids: NDArray[np.integer[Any]],
+    tfs: NDArray[np.float32],
+    norm: NDArray[np.float64],
+    weight: float,
+) -> NDArray[np.float64]:
     """One term's BM25 contribution to each passage of its postings (``weight`` includes IDF)."""
     tf = tfs.astype(np.float64)
     out: NDArray[np.float64] = weight * (tf * (K1 + 1.0)) / (tf + norm[pids])
@@ -56,9 +60,15 @@ def term_scores(pids: NDArray[np.integer[Any]], tfs: NDArray[np.float32], norm: 
 
 
 def pruned_candidates(
-    pids: NDArray[np.int32], tfs: NDArray[np.float32], norm: NDArray[np.float64],
-    ranges: list[tuple[float, int, int]], k: int, dead: NDArray[np.bool_] | None,
-    buf: NDArray[np.float64], mark: NDArray[np.bool_], peaks: dict[int, float],
+    pids: NDArray[np.int32],
+    tfs: NDArray[np.float32],
+    norm: NDArray[np.float64],
+    ranges: list[tuple[float, int, int]],
+    k: int,
+    dead: NDArray[np.bool_] | None,
+    buf: NDArray[np.float64],
+    mark: NDArray[np.bool_],
+    peaks: dict[int, float],
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]] | None:
     """A superset of the ``k`` best passages of one segment with their exact scores, found
     without reading the longest postings lists whole (MaxScore); None when that cannot pay.
@@ -91,15 +101,22 @@ def pruned_candidates(
             # More essential terms only raise the k-th best: jump to the fewest that this
             # k-th best already proves enough.
             floor = theta if floor is None else max(floor, theta)
-            n_essential = next((n for n in range(n_essential + 1, len(ranges))
-                                if rest[n] < floor), len(ranges))
+            n_essential = next(
+                (n for n in range(n_essential + 1, len(ranges)) if rest[n] < floor), len(ranges)
+            )
         else:
             n_essential += 1
     return None
 
 
-def _peak(pids: NDArray[np.int32], tfs: NDArray[np.float32], norm: NDArray[np.float64], lo: int,
-          hi: int, peaks: dict[int, float]) -> float:
+def _peak(
+    pids: NDArray[np.int32],
+    tfs: NDArray[np.float32],
+    norm: NDArray[np.float64],
+    lo: int,
+    hi: int,
+    peaks: dict[int, float],
+) -> float:
     """The most one postings list's term adds to a passage, per unit of weight (for long lists,
     measured once and cached, with a margin for rounding; short ones get the k1 + 1 bound)."""
     if hi - lo < 20_000:
@@ -112,9 +129,14 @@ def _peak(pids: NDArray[np.int32], tfs: NDArray[np.float32], norm: NDArray[np.fl
 
 
 def _essential_scores(
-    pids: NDArray[np.int32], tfs: NDArray[np.float32], norm: NDArray[np.float64],
-    ranges: list[tuple[float, int, int]], essential: list[int], dead: NDArray[np.bool_] | None,
-    buf: NDArray[np.float64], mark: NDArray[np.bool_],
+    pids: NDArray[np.int32],
+    tfs: NDArray[np.float32],
+    norm: NDArray[np.float64],
+    ranges: list[tuple[float, int, int]],
+    essential: list[int],
+    dead: NDArray[np.bool_] | None,
+    buf: NDArray[np.float64],
+    mark: NDArray[np.bool_],
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]] | None:
     """The live passages holding an ``essential`` term, with their full scores."""
     for j in essential:

@@ -20,9 +20,7 @@ _ABBREVIATIONS = frozenset(
 )
 # Possessive, and starting only where a run of marks starts: a long run of dots (a table of
 # contents, a divider line) would otherwise be re-scanned from every dot in it, in quadratic time.
-_END = re.compile(
-    r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f])"
-)
+_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f])")
 _CJK_END = re.compile(r"[。！？]+[」』”’）]*")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*\n\s*")
 _FINISHED_LINE = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
@@ -97,9 +95,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         for u_start, u_end in _line_spans(text, p_start, p_end):
             pos = u_start
             for m in _END.finditer(text, u_start, u_end):
-                if text[m.start()] == "." and m.end() - m.start() == 1:
-                    if _is_abbreviation(text, m.start()):
-                        continue
+                single_dot = text[m.start()] == "." and m.end() - m.start() == 1
+                if single_dot and _is_abbreviation(text, m.start()):
+                    continue
                 spans.extend(_trim(text, pos, m.end()))
                 pos = m.end()
             for m in _CJK_END.finditer(text, pos, u_end):

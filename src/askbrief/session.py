@@ -32,9 +32,7 @@ MAX_HISTORY_TURNS = 20
 
 def clean_question(question: str) -> str:
     """The question with control characters removed and white space folded; raises on empty."""
-    text = "".join(
-        ch if not unicodedata.category(ch).startswith("C") else " " for ch in question
-    )
+    text = "".join(ch if not unicodedata.category(ch).startswith("C") else " " for ch in question)
     text = " ".join(text.split())
     if not text:
         raise QuestionError("the question is empty: type a question about your documents")
@@ -83,8 +81,12 @@ class Session:
         """The search for ``question``: its own terms, plus context when it continues
         ``conversation`` (see ``askbrief.followup``)."""
         turns = conversation.turns if conversation is not None else []
-        return plan_query(question, turns, self.index,
-                          cited_here=conversation is not None and self.is_corpus_of(conversation))
+        return plan_query(
+            question,
+            turns,
+            self.index,
+            cited_here=conversation is not None and self.is_corpus_of(conversation),
+        )
 
     def is_corpus_of(self, conversation: Conversation) -> bool:
         """Whether ``conversation`` was held over this session's corpus (so its citations
@@ -139,7 +141,10 @@ class Session:
                     notices=("the question has no searchable words (only stop words or symbols)",),
                 )
             return compose_answer(
-                question, hits, terms, max_quotes=self.settings.answer.max_quotes,
+                question,
+                hits,
+                terms,
+                max_quotes=self.settings.answer.max_quotes,
                 next_passage=self.index.next_passage,
             )
 
@@ -150,8 +155,13 @@ class Session:
             from .generate import generate_answer
 
             answer = generate_answer(
-                question, hits, self.settings, on_text=on_text, fallback=extractive,
-                history=[Turn(q, a) for q, a in history], cancel=cancel,
+                question,
+                hits,
+                self.settings,
+                on_text=on_text,
+                fallback=extractive,
+                history=[Turn(q, a) for q, a in history],
+                cancel=cancel,
             )
         t3 = time.perf_counter()
         load_ms = 0.0 if index_was_open else (t1 - t0) * 1000

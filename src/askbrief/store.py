@@ -75,8 +75,10 @@ def _write_segment(folder: Path, seg: Segment) -> None:
         _save_array(folder / f"{name}.npy", getattr(seg, name))
     _fsync_write(folder / "terms.bin", bytes(seg.term_blob))
     _fsync_write(folder / "texts.bin", bytes(seg.text_blob))
-    _fsync_write(folder / "docs.json",
-                 json.dumps([d.as_json() for d in seg.docs], ensure_ascii=False).encode())
+    _fsync_write(
+        folder / "docs.json",
+        json.dumps([d.as_json() for d in seg.docs], ensure_ascii=False).encode(),
+    )
     sums = {name: [(folder / name).stat().st_size, _crc(folder / name)] for name in _DATA}
     _fsync_write(folder / _CHECKSUMS, json.dumps(sums).encode())
 
@@ -112,8 +114,12 @@ def save_index(folder: Path, index: Index, meta: dict[str, Any]) -> Path:
             for fname, array in zip(_TOMBS, (tomb.docs, tomb.term_ids, tomb.df), strict=True):
                 _save_array(gen / name / f"{fname}.npy", array)
             names.append(name)
-        manifest = {"format": FORMAT_VERSION, **meta, "n_passages": index.n_passages,
-                    "segments": names}
+        manifest = {
+            "format": FORMAT_VERSION,
+            **meta,
+            "n_passages": index.n_passages,
+            "segments": names,
+        }
         _fsync_write(gen / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
         _fsync_write(gen / _COMPLETE, b"")
         pointer = folder / f"CURRENT.{uuid.uuid4().hex}.tmp"
@@ -146,15 +152,17 @@ def _clean_old_generations(folder: Path, keep: str) -> None:
 
 def _load_segment(folder: Path) -> tuple[Segment, Tombstones]:
     _verify(folder)
-    arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False)
-              for n in Segment.ARRAYS}
+    arrays = {
+        n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in Segment.ARRAYS
+    }
     blobs = {}
     for name in ("terms", "texts"):
         path = folder / f"{name}.bin"
         blobs[name] = np.memmap(path, dtype=np.uint8, mode="r") if path.stat().st_size else b""
     docs = [DocRecord.from_json(d) for d in json.loads((folder / "docs.json").read_text("utf-8"))]
-    seg = Segment(term_blob=blobs["terms"], text_blob=blobs["texts"], docs=docs,
-                  origin=str(folder), **arrays)
+    seg = Segment(
+        term_blob=blobs["terms"], text_blob=blobs["texts"], docs=docs, origin=str(folder), **arrays
+    )
     tomb = Tombstones(*(np.load(folder / f"{n}.npy", allow_pickle=False) for n in _TOMBS))
     _check(seg, tomb, len(blobs["terms"]), len(blobs["texts"]))
     return seg, tomb
@@ -189,8 +197,16 @@ def load_index(folder: Path, expect: dict[str, Any]) -> tuple[Index, dict[str, A
             raise IndexMismatch("the saved index is damaged (inconsistent sizes)")
     except IndexMismatch:
         raise
-    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError,
-            UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (
+        OSError,
+        EOFError,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+    ) as exc:
         raise IndexMismatch(f"the saved index is damaged ({exc.__class__.__name__})") from None
     return index, manifest
 
@@ -202,7 +218,9 @@ def _check(seg: Segment, tomb: Tombstones, terms_len: int, blob_len: int) -> Non
         len(seg.indptr) == len(seg.term_offsets) == seg.n_terms + 1
         and int(seg.indptr[-1]) == len(seg.pids) == len(seg.tfs)
         and int(seg.term_offsets[-1]) == terms_len
-        and all(len(getattr(seg, a)) == n for a in ("p_doc", "p_start", "p_end", "p_line", "p_page"))
+        and all(
+            len(getattr(seg, a)) == n for a in ("p_doc", "p_start", "p_end", "p_line", "p_page")
+        )
         and len(seg.text_offsets) == n + 1
         and int(seg.text_offsets[-1]) == blob_len
         and (len(seg.pids) == 0 or int(seg.pids.max()) < n)
