@@ -32,7 +32,6 @@ _RANK_WEIGHT = 0.25
 _NEIGHBOUR_WEIGHT = 0.15
 _MIN_RELATIVE = 0.55  # a quote must score at least this share of the best quote
 _DUPLICATE_JACCARD = 0.6
-_COPY_JACCARD = 0.8
 _MAX_QUOTE_CHARS = 600
 _LONG_PENALTY = 0.1
 _PAIR_PENALTY = 0.05
@@ -319,21 +318,3 @@ def render_markdown(citations: Sequence[Citation]) -> str:
         where = f"page {c.page}, line {c.line}" if c.page is not None else f"line {c.line}"
         sources.append(f"[{c.n}] {markdown_escape(c.source)}, {where} — {markdown_escape(c.title)}")
     return "\n>\n".join(quotes) + "\n\n**Sources**\n\n" + "  \n".join(sources)
-
-
-def distinct_hits(hits: Sequence[Hit], k: int) -> list[Hit]:
-    """The first ``k`` hits, leaving out passages that repeat an earlier one almost word for word
-    (a page and its source copy, a document saved twice), so copies do not crowd out answers."""
-    kept: list[Hit] = []
-    seen: list[set[str]] = []
-    for hit in hits:
-        terms = set(analyze(hit.passage.text))
-        if any(
-            terms and len(terms & other) / len(terms | other) >= _COPY_JACCARD for other in seen
-        ):
-            continue
-        kept.append(hit)
-        seen.append(terms)
-        if len(kept) == k:
-            break
-    return kept

@@ -26,7 +26,7 @@ from ..cancel import CancelToken
 from ..config import BackendSettings
 from ..errors import BackendError, ConfigError
 
-__all__ = ["HttpTarget", "resolve_api_key", "scrub", "stream_lines"]
+__all__ = ["HttpTarget", "chat_endpoint", "resolve_api_key", "scrub", "stream_lines"]
 
 _EXCERPT_CHARS = 160
 _ERROR_BODY_BYTES = 4096
@@ -63,6 +63,18 @@ def resolve_api_key(
     if settings.api_key is not None:
         return settings.api_key.get_secret_value(), "backend.api_key in the config file"
     return None, ""
+
+
+def chat_endpoint(
+    settings: BackendSettings, name: str, default_base: str, path: str, example_model: str
+) -> str:
+    """The URL a chat backend posts to. A missing model or a bad base_url is a ConfigError when
+    the backend is made, not at its first answer."""
+    if not settings.model:
+        raise ConfigError(f"the {name} backend needs backend.model (e.g. '{example_model}')")
+    url = f"{(settings.base_url or default_base).rstrip('/')}{path}"
+    HttpTarget(settings, url)
+    return url
 
 
 def _origin(url: httpx.URL) -> str:

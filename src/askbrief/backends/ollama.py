@@ -12,8 +12,8 @@ from contextlib import closing
 from typing import Any
 
 from ..config import BackendSettings
-from ..errors import BackendError, ConfigError
-from ._http import HttpTarget, resolve_api_key, scrub, stream_lines
+from ..errors import BackendError
+from ._http import HttpTarget, chat_endpoint, resolve_api_key, scrub, stream_lines
 from .base import AnswerCutOff, BackendRequest
 
 __all__ = ["DEFAULT_BASE_URL", "OllamaBackend"]
@@ -27,12 +27,8 @@ class OllamaBackend:
     name = "ollama"
 
     def __init__(self, settings: BackendSettings) -> None:
-        if not settings.model:
-            raise ConfigError("the ollama backend needs backend.model (e.g. 'llama3.2')")
         self.settings = settings
-        base = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.url = f"{base}/api/chat"
-        HttpTarget(settings, self.url)  # a bad base_url is a ConfigError now, not at first use
+        self.url = chat_endpoint(settings, self.name, DEFAULT_BASE_URL, "/api/chat", "llama3.2")
 
     def stream(self, request: BackendRequest) -> Iterator[str]:
         s = self.settings
