@@ -10,9 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 
-from .sentences import paragraph_spans, sentence_spans
+from .sentences import has_cjk_sentence_end, paragraph_sentence_spans, paragraph_spans
 from .tokens import encoding
 from .types import Document, Passage
 
@@ -83,16 +82,18 @@ def heading_at(doc: Document, offset: int, starts: list[int] | None = None) -> s
 def _units(doc: Document, max_tokens: int) -> Iterator[tuple[int, int, int, bool]]:
     """(start, end, tokens, starts_paragraph) for each sentence, long ones cut at word breaks."""
     text = doc.text
-    breaks = set()
-    if doc.page_starts:
-        breaks = set(doc.page_starts)
+    breaks = frozenset(doc.page_starts or ())
+    cjk = has_cjk_sentence_end(text)
+    count = count_tokens_fast
+    spans: list[tuple[int, int]] = []
     for p_start, p_end in paragraph_spans(text):
-        spans = sentence_spans(text, p_start, p_end)
-        # One call per sentence: encode_ordinary_batch starts a thread pool per call, which cost
+        spans.clear()
+        paragraph_sentence_spans(text, p_start, p_end, spans, cjk)
+        # One count per sentence: encode_ordinary_batch starts a thread pool per call, which cost
         # more than the encoding itself (measured: 90% of split time on the Python docs).
-        counts = [count_tokens_fast(text[s:e]) for s, e in spans]
         first = True
-        for (s, e), n in zip(spans, counts, strict=True):
+        for s, e in spans:
+            n = count(text[s:e])
             if n <= max_tokens:
                 yield s, e, n, first or s in breaks
             else:
@@ -141,51 +142,50 @@ def _cut_long(
 
 def split_document(doc: Document, max_tokens: int, first_id: int = 0) -> list[Passage]:
     """The passages of ``doc``, numbered from ``first_id``; they cover every sentence once."""
-    lines = LineIndex(doc.text, doc.page_starts)
+    text = doc.text
+    pages = sorted(set(doc.page_starts or ()))
+    heading_starts = {h[0] for h in doc.headings}
+    half = max_tokens // 2
+    spans: list[tuple[int, int]] = []
+    start = end = used = 0
+    current = False  # whether the passage being filled holds a unit yet
+    for u_start, u_end, n, new_paragraph in _units(doc, max_tokens):
+        # A new paragraph may join the passage only while the passage is still short (half full).
+        if current and (
+            used + n > max_tokens
+            or u_start in heading_starts
+            or (new_paragraph and used > half)
+            or (pages and bisect.bisect_right(pages, u_start) > bisect.bisect_right(pages, start))
+        ):
+            spans.append((start, end))
+            current = False
+        if not current:
+            start, used, current = u_start, 0, True
+        end = u_end
+        used += n
+    if current:
+        spans.append((start, end))
+    # Close the gaps: each passage runs up to the next one's start, so that neighbouring passages
+    # joined end to end are the document text itself (answers may quote across the seam).
     heading_starts_list = [h[0] for h in doc.headings]
     passages: list[Passage] = []
-    current: list[tuple[int, int, int, bool]] = []
-    used = 0
-
-    def flush() -> None:
-        nonlocal current, used
-        if not current:
-            return
-        start, end = current[0][0], current[-1][1]
+    line, line_at = 1, 0
+    for i, (start, end) in enumerate(spans):
+        if i + 1 < len(spans):
+            end = spans[i + 1][0]
+        line += text.count("\n", line_at, start)  # starts increase: count each newline once
+        line_at = start
         passages.append(
             Passage(
-                id=first_id + len(passages),
+                id=first_id + i,
                 source=doc.source,
                 title=doc.title,
                 start=start,
                 end=end,
-                line=lines.line(start),
-                page=lines.page(start),
+                line=line,
+                page=bisect.bisect_right(doc.page_starts, start) if doc.page_starts else None,
                 heading=heading_at(doc, start, heading_starts_list),
-                text=doc.text[start:end],
+                text=text[start:end],
             )
         )
-        current, used = [], 0
-
-    page_breaks = set(doc.page_starts or ())
-    heading_starts = {h[0] for h in doc.headings}
-    for unit in _units(doc, max_tokens):
-        start, _, n, new_paragraph = unit
-        crosses_page = any(start >= b > current[0][0] for b in page_breaks) if current else False
-        # A new paragraph may join the passage only while the passage is still short (half full).
-        if current and (
-            used + n > max_tokens
-            or crosses_page
-            or start in heading_starts
-            or (new_paragraph and used > max_tokens // 2)
-        ):
-            flush()
-        current.append(unit)
-        used += n
-    flush()
-    # Close the gaps: each passage runs up to the next one's start, so that neighbouring passages
-    # joined end to end are the document text itself (answers may quote across the seam).
-    for i in range(len(passages) - 1):
-        nxt = passages[i + 1].start
-        passages[i] = replace(passages[i], end=nxt, text=doc.text[passages[i].start : nxt])
     return passages
