@@ -39,9 +39,9 @@ VARIATION = (
 
 def _load_real(cache: Path) -> tuple[list[tuple[str, str, int]], str]:
     """(source, text, passages) for each readable document under SOURCES, cached as JSON lines."""
-    from askbrief.corpus import load_document, scan_corpus
+    from askbrief.documents.corpus import load_document, scan_corpus
+    from askbrief.documents.passages import split_document
     from askbrief.errors import SkipFile
-    from askbrief.passages import split_document
 
     roots = [r for r in SOURCES if r.is_dir()]
     if not roots:

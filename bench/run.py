@@ -89,7 +89,7 @@ def _read_tokens(folder: Path) -> tuple[list[list[str]], list[str]]:
 
 
 def worker_askbrief_build(a: dict[str, Any]) -> dict[str, Any]:
-    from askbrief.library import open_index
+    from askbrief.search.library import open_index
 
     t0 = time.perf_counter()
     index, report = open_index(Path(a["corpus"]), _settings(a["cache"]), force=True)
@@ -141,7 +141,7 @@ def worker_askbrief_serve(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def worker_askbrief_refresh(a: dict[str, Any]) -> dict[str, Any]:
-    from askbrief.library import open_index
+    from askbrief.search.library import open_index
 
     settings = _settings(a["cache"])
     corpus = Path(a["corpus"])
@@ -170,8 +170,8 @@ def worker_tokens(a: dict[str, Any]) -> dict[str, Any]:
     """askbrief's passages and tokens, written for the peers (the tokenizing is timed)."""
     import numpy as np
 
-    from askbrief.index import passage_terms
-    from askbrief.library import open_index
+    from askbrief.search.index import passage_terms
+    from askbrief.search.library import open_index
 
     index, _ = open_index(Path(a["corpus"]), _settings(a["cache"]))
     passages = [index.passage(p) for p in range(index.n_passages)]
@@ -316,7 +316,7 @@ def _run_worker(name: str, args: dict[str, Any], timeout: float = 7200) -> dict[
 
 def make_questions(docs: list[tuple[str, str, int]], n: int, seed: int = 5) -> list[str]:
     """Questions of 3–6 content words taken in order from sentences of the corpus."""
-    from askbrief.analysis import STOP_WORDS
+    from askbrief.search.analysis import STOP_WORDS
 
     rng = random.Random(seed)
     out: list[str] = []
@@ -427,7 +427,7 @@ def run_size(
 ) -> dict[str, Any]:
     from corpora import make_corpus
 
-    from askbrief.analysis import analyze_question
+    from askbrief.search.analysis import analyze_question
 
     corpus = cache / f"corpus-{_label(n)}"
     t0 = time.perf_counter()

@@ -24,13 +24,13 @@ from pathlib import Path
 import numpy as np
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
-from askbrief.analysis import STOP_WORDS, analyze
 from askbrief.config import Settings
-from askbrief.corpus import load_document, scan_corpus
+from askbrief.documents.corpus import load_document, scan_corpus
+from askbrief.documents.passages import split_document
 from askbrief.errors import SkipFile
-from askbrief.index import passage_terms
-from askbrief.passages import split_document
-from askbrief.scoring import LuceneIdfBM25
+from askbrief.search.analysis import STOP_WORDS, analyze
+from askbrief.search.index import passage_terms
+from askbrief.search.scoring import LuceneIdfBM25
 from askbrief.types import Passage
 
 HERE = Path(__file__).resolve().parent

@@ -12,15 +12,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from .answers.compose import abstain, compose_answer
 from .cancel import CancelToken
-from .compose import QuestionTerms, abstain, compose_answer
 from .config import Settings
+from .conversations import Conversation
 from .errors import QuestionError
-from .followup import FollowupQuery, plan_query, search
-from .history import Conversation
-from .index import Index
-from .library import IndexReport, Progress, open_index
 from .resources import bundled_dir
+from .search.followup import FollowupQuery, plan_query, search
+from .search.index import Index
+from .search.library import IndexReport, Progress, open_index
+from .search.terms import QuestionTerms
 from .types import Answer, Hit, Timings
 
 __all__ = ["MAX_QUESTION_CHARS", "Session", "clean_question", "resolve_corpus"]
@@ -79,7 +80,7 @@ class Session:
 
     def plan(self, question: str, conversation: Conversation | None = None) -> FollowupQuery:
         """The search for ``question``: its own terms, plus context when it continues
-        ``conversation`` (see ``askbrief.followup``)."""
+        ``conversation`` (see ``askbrief.search.followup``)."""
         turns = conversation.turns if conversation is not None else []
         return plan_query(
             question,
@@ -151,8 +152,8 @@ class Session:
         if self.settings.backend.name == "extractive":
             answer = extractive()
         else:
+            from .answers.generate import generate_answer
             from .backends.base import Turn
-            from .generate import generate_answer
 
             answer = generate_answer(
                 question,

@@ -19,7 +19,7 @@ from tui_support import (
 )
 
 from askbrief.config import Settings
-from askbrief.history import ConversationStore
+from askbrief.conversations import ConversationStore
 from askbrief.session import Session
 from askbrief.tui.screens.dialogs import ConversationsScreen
 from askbrief.tui.view import display_text

@@ -12,9 +12,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Markdown
 
-from askbrief.compose import abstain
+from askbrief.answers.compose import abstain
 from askbrief.config import Settings
-from askbrief.history import ConversationStore
+from askbrief.conversations import ConversationStore
 from askbrief.session import Session
 from askbrief.tui.app import AskbriefApp
 from askbrief.tui.widgets.question_input import QuestionInput

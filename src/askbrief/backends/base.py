@@ -2,7 +2,7 @@
 
 A backend turns a request (the question, the numbered passages that fit the budget and the chat
 messages built from the prompt templates) into streamed text. It never verifies anything:
-``askbrief.verify`` checks every backend's citations the same way.
+``askbrief.answers.verify`` checks every backend's citations the same way.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The offline default, registered like every other backend so ``extractive`` is a known name.
 
-It has nothing to stream: the extractive answer is composed by ``askbrief.compose`` (verbatim
-quotes picked from the passages), which ``generate_answer`` calls as its ``fallback`` whenever
-the configured backend is ``extractive``. So ``stream`` refuses rather than pretending.
+It has nothing to stream: the extractive answer is composed by
+``askbrief.answers.compose`` (verbatim quotes picked from the passages), which
+``generate_answer`` calls as its ``fallback`` whenever the configured backend
+is ``extractive``. So ``stream`` refuses rather than pretending.
 """
 
 from __future__ import annotations
@@ -27,6 +28,6 @@ class ExtractiveBackend:
 
     def stream(self, request: BackendRequest) -> Iterator[str]:
         raise NotImplementedError(
-            "the extractive answer is composed by askbrief.compose, not streamed; "
+            "the extractive answer is composed by askbrief.answers.compose, not streamed; "
             "generate_answer() uses its fallback for this backend"
         )

@@ -18,8 +18,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..config import Settings
+from ..conversations import ConversationStore
 from ..errors import AskbriefError
-from ..history import ConversationStore
 from .screens.chat import ChatScreen
 from .screens.dialogs import CorpusDialog, HelpScreen
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..render import safe_text
+from ..answers.render import safe_text
 from ..types import Answer, Citation, Hit
 
 __all__ = [

@@ -19,10 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
+from ...answers.render import plain_answer, safe_text
 from ...cancel import Cancelled, CancelToken
+from ...conversations import Conversation, export_markdown
 from ...errors import AskbriefError
-from ...history import Conversation, export_markdown
-from ...render import plain_answer, safe_text
 from ...types import Answer
 from ..view import answer_from_saved
 from ..widgets.question_input import QuestionInput

@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...history import Conversation
-from ...render import safe_text
+from ...answers.render import safe_text
+from ...conversations import Conversation
 
 __all__ = ["ConversationsScreen", "CorpusDialog", "HelpScreen"]
 

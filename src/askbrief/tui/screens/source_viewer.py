@@ -18,8 +18,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 from textual.widgets.text_area import Selection
 
+from ...answers.render import safe_text
 from ...errors import AskbriefError
-from ...render import safe_text
 from ...types import Citation
 from ..view import citation_where, display_text, offset_to_location
 
@@ -112,7 +112,7 @@ class SourceViewer(Screen[None]):
 
     @work(thread=True, exclusive=True, group="source")
     def _load(self, source: str) -> None:
-        from ...corpus import read_document_text
+        from ...documents.corpus import read_document_text
 
         try:
             text: str | AskbriefError = read_document_text(self.corpus, source)

@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Markdown, Static
 
-from ...render import safe_text
+from ...answers.render import safe_text
 from ...types import Answer, Citation
 from ..view import answer_body, citation_where, closest_citations, link_citations
 

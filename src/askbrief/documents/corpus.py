@@ -1,0 +1,452 @@
+"""Find and read the documents in a corpus folder: the only module that opens user files.
+
+A problem with one file never stops the rest: scanning lists it as ``Skipped`` and loading
+raises ``SkipFile``, each with a reason the user can act on. Only an unusable corpus folder
+raises ``CorpusError``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import os
+import re
+import stat
+import unicodedata
+from collections import deque
+from pathlib import Path, PurePosixPath
+
+from ..errors import CorpusError, SkipFile
+from ..types import Document, FileInfo, Skipped
+from .html import decode_html, extract_html
+from .pdf import extract_pdf
+
+# Bump when what load_document makes of a file changes: saved indexes are then rebuilt.
+READER_VERSION = "4"
+
+__all__ = [
+    "READER_VERSION",
+    "SUPPORTED_SUFFIXES",
+    "load_document",
+    "read_document_text",
+    "scan_corpus",
+]
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
+    {".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf"}
+)
+_MARKDOWN = frozenset({".md", ".markdown"})
+_HTML = frozenset({".html", ".htm"})
+_SNIFF = 8192  # bytes looked at to tell text from binary
+_TITLE_CHARS = 200
+# UTF-32 first: its little-endian BOM starts with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
+_CONTROL_BYTES = frozenset(range(32)) - frozenset(b"\t\n\r\f\v\x1b") | {0x7F}
+# Only the opening hashes: the closing ones are stripped by hand in _atx_heading, because a
+# lazy regex for "text, then optional closing hashes" is quadratic on long runs of blanks.
+_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
+_CLOSING_HASHES = re.compile(r"[ \t]#+\Z")
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
+_ADORNMENT = re.compile(r"""([=\-`:'"~^_*+#<>.])\1{2,}\s*""")
+
+
+# -- scanning --------------------------------------------------------------------------------
+
+
+def scan_corpus(root: Path, *, max_file_bytes: int) -> tuple[list[FileInfo], list[Skipped]]:
+    """Walk root recursively; return candidate files (sorted by source) and skipped files with
+    reasons. Reads no file contents (only stat)."""
+    try:
+        root_stat = os.stat(root)
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise CorpusError(f"corpus folder not found: {root}") from exc
+    except OSError as exc:
+        raise CorpusError(f"cannot read corpus folder {root}: {_why(exc)}") from exc
+    if not stat.S_ISDIR(root_stat.st_mode):
+        raise CorpusError(f"corpus path is not a folder: {root}")
+    files: list[FileInfo] = []
+    skipped: list[Skipped] = []
+    seen: dict[tuple[int, int], str] = {}  # (device, inode) of each folder walked -> its source
+    # Real folders are walked before symlinked ones, so a link into the corpus is the duplicate.
+    folders: list[tuple[str, str]] = [(os.fspath(root), "")]
+    links: deque[tuple[str, str, str]] = deque()  # (link path, source, folder holding it)
+    seen[(root_stat.st_dev, root_stat.st_ino)] = "."
+    while folders or links:
+        if not folders:
+            path, source, parent = links.popleft()
+            reason = _link_problem(path, source, parent, seen)
+            if reason:
+                skipped.append(Skipped(source + "/", reason))
+            else:
+                folders.append((path, source + "/"))
+            continue
+        folder, prefix = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            if not prefix:
+                raise CorpusError(f"cannot read corpus folder {root}: {_why(exc)}") from exc
+            skipped.append(Skipped(prefix, f"unreadable folder: {_why(exc)}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # hidden files and folders are private by convention
+            source = prefix + entry.name
+            suffix = PurePosixPath(entry.name).suffix.lower()
+            reportable = suffix in SUPPORTED_SUFFIXES or not suffix
+            if not _utf8_name(entry.name):
+                # Sources travel as UTF-8 (JSON, the saved index); such a name cannot.
+                if reportable or entry.is_dir():
+                    printable = source.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                    skipped.append(Skipped(printable, "file name is not valid UTF-8"))
+                continue
+            try:
+                info = entry.stat()  # follows symlinks
+            except OSError as exc:
+                if reportable:
+                    skipped.append(Skipped(source, _stat_problem(entry, exc)))
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if entry.is_symlink():
+                    links.append((entry.path, source, folder))
+                elif (info.st_dev, info.st_ino) not in seen:
+                    seen[(info.st_dev, info.st_ino)] = source + "/"
+                    folders.append((entry.path, source + "/"))
+            elif suffix in SUPPORTED_SUFFIXES:
+                if not stat.S_ISREG(info.st_mode):
+                    skipped.append(Skipped(source, "not a regular file"))
+                elif info.st_size > max_file_bytes:
+                    skipped.append(Skipped(source, f"larger than {_mb(max_file_bytes)} MB limit"))
+                else:
+                    files.append(FileInfo(source, info.st_size, info.st_mtime_ns))
+    files.sort(key=lambda f: f.source)
+    skipped.sort(key=lambda s: s.source)
+    return files, skipped
+
+
+def _utf8_name(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python holds them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _link_problem(path: str, source: str, parent: str, seen: dict[tuple[int, int], str]) -> str:
+    """Why a symlinked folder is not walked ("" when it should be), recording it if walked."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        return f"unreadable folder: {_why(exc)}"
+    target, here = os.path.realpath(path), os.path.realpath(parent)
+    if here == target or here.startswith(target.rstrip(os.sep) + os.sep):
+        return "symlink loop"  # it points at a folder that holds the link itself
+    key = (info.st_dev, info.st_ino)
+    if key in seen:
+        return f"same folder as {seen[key]}"
+    seen[key] = source + "/"
+    return ""
+
+
+def _stat_problem(entry: os.DirEntry[str], exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if isinstance(exc, FileNotFoundError):
+        return "dangling symlink" if entry.is_symlink() else "file vanished while indexing"
+    return f"unreadable: {_why(exc)}"
+
+
+def _why(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.3g}"
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def load_document(root: Path, info: FileInfo) -> Document:
+    """Read and decode one file; raise SkipFile(reason) when it must be left out."""
+    path = root / info.source
+    try:
+        data = _read_bytes(path, info.size)
+        return _parse(path, info, data)
+    except SkipFile:
+        raise
+    except FileNotFoundError as exc:
+        raise SkipFile("file vanished while indexing") from exc
+    except PermissionError as exc:
+        raise SkipFile("unreadable: permission denied") from exc
+    except OSError as exc:
+        raise SkipFile(f"unreadable: {_why(exc)}") from exc
+    except Exception as exc:  # one odd file must never stop indexing
+        raise SkipFile(f"unreadable: {type(exc).__name__}") from exc
+
+
+def read_document_text(root: Path, source: str) -> str:
+    """The text of one source as indexing would read it now (to re-check quotes at display)."""
+    parts = PurePosixPath(source).parts
+    if not parts or PurePosixPath(source).is_absolute() or ".." in parts:
+        raise SkipFile("not inside the corpus folder")
+    try:
+        info = os.stat(root / source)
+    except FileNotFoundError as exc:
+        raise SkipFile("file not found") from exc
+    except OSError as exc:
+        raise SkipFile(f"unreadable: {_why(exc)}") from exc
+    return load_document(root, FileInfo(source, info.st_size, info.st_mtime_ns)).text
+
+
+def _read_bytes(path: Path, expected: int) -> bytes:
+    # O_NONBLOCK: opening a FIFO that replaced the file must not hang indexing.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise SkipFile("not a regular file")
+        data = handle.read(expected + 1)  # never more than the scan allowed, plus one to notice
+    if len(data) != expected:
+        raise SkipFile("file changed while indexing")
+    return data
+
+
+def _parse(path: Path, info: FileInfo, data: bytes) -> Document:
+    if not data:
+        raise SkipFile("empty file")
+    suffix = path.suffix.lower()
+    page_starts: tuple[int, ...] | None = None
+    headings: tuple[tuple[int, str], ...] = ()
+    warnings: tuple[str, ...] = ()
+    if suffix == ".pdf":
+        pdf = extract_pdf(data)
+        text, encoding, page_starts = pdf.text, "pdf", pdf.page_starts
+        title = pdf.title or _first_line(text)
+    elif suffix in _HTML:
+        if not _starts_with_bom(data) and b"\0" in data[:_SNIFF]:
+            raise SkipFile("binary file")
+        source_html, encoding, warnings = decode_html(data)
+        page = extract_html(source_html)
+        text, headings, title = page.text, page.headings, page.title or page.h1
+    else:
+        text, encoding, warnings = decode_text(data)
+        title, headings = _text_title_and_headings(suffix, text)
+    if not text.replace("\ufeff", "").strip():
+        raise SkipFile("no text")
+    # A heading labels every passage under it (and is ranked with each): keep it a label's size.
+    headings = tuple((offset, _clip(" ".join(label.split()))) for offset, label in headings)
+    return Document(
+        source=info.source,
+        title=_clip(_site_title(title.replace("\ufeff", "").strip())) or path.stem,
+        text=text,
+        size=info.size,
+        mtime_ns=info.mtime_ns,
+        encoding=encoding,
+        page_starts=page_starts,
+        headings=headings,
+        warnings=warnings,
+    )
+
+
+# -- decoding --------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """Bytes of a text file to (text, encoding, warnings), with newlines as ``open()`` gives.
+
+    Raises SkipFile("binary file") for data that is not text in any encoding we try.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            # A UTF-8 BOM stays in the text as U+FEFF, as open(encoding="utf-8") reads it, so
+            # offsets agree with any tool that reads the file that way.
+            codec = "utf-8" if name == "utf-8-sig" else name
+            try:
+                return _universal(data.decode(codec)), name, ()
+            except UnicodeDecodeError:
+                text = data.decode(name, errors="replace")
+                return _universal(text), name, (f"some bytes were not valid {name}",)
+    sample = data[:_SNIFF]
+    guessed = _bomless_utf16(sample)
+    if guessed is not None:
+        try:
+            text = data.decode(guessed)
+        except UnicodeDecodeError:
+            text = ""
+        if text and _mostly_text(text[:_SNIFF]):
+            return _universal(text), guessed, (f"decoded as {guessed} (no byte-order mark)",)
+    if b"\0" in sample:
+        raise SkipFile("binary file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if not _mostly_text(text[:_SNIFF]):
+            raise SkipFile("binary file")
+        return _universal(text), "utf-8", ()
+    if sum(byte in _CONTROL_BYTES for byte in sample) > len(sample) / 10:
+        raise SkipFile("binary file")
+    for legacy in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(legacy)
+        except UnicodeDecodeError:
+            continue
+        return _universal(text), legacy, (f"decoded as {legacy} (not valid UTF-8)",)
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def _universal(text: str) -> str:
+    # Exactly what open(..., newline=None) does, so offsets match the file as Python reads it.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _starts_with_bom(data: bytes) -> bool:
+    return any(data.startswith(bom) for bom, _ in _BOMS)
+
+
+def _bomless_utf16(sample: bytes) -> str | None:
+    """UTF-16 text in ASCII-heavy languages has a NUL in every other byte; binary rarely does."""
+    half = len(sample) // 2
+    if half < 8 or len(sample) % 2:
+        return None  # too little to tell, or an odd number of bytes: not UTF-16
+    even, odd = sample[0 : half * 2 : 2].count(0), sample[1 : half * 2 : 2].count(0)
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _mostly_text(text: str) -> bool:
+    controls = sum(
+        1 for ch in text if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc"
+    )
+    return controls <= len(text) / 10
+
+
+# -- titles and headings ---------------------------------------------------------------------
+
+
+def _text_title_and_headings(suffix: str, text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
+    if suffix in _MARKDOWN:
+        found = _markdown_headings(text)
+        title = _front_matter_title(text) or next((t for _, t, level in found if level == 1), "")
+        headings = tuple((offset, label) for offset, label, _ in found)
+    elif suffix == ".rst":
+        headings = _rst_headings(text)
+        title = headings[0][1] if headings else ""
+    else:
+        title, headings = "", ()
+    return title or _first_line(text, skip_adornments=suffix != ".txt"), headings
+
+
+def _first_line(text: str, *, skip_adornments: bool = False) -> str:
+    for line in text.split("\n"):
+        line = line.strip()
+        if line and not (skip_adornments and _ADORNMENT.fullmatch(line)):
+            return " ".join(line.split())
+    return ""
+
+
+# Tried only where a run of white space starts, and possessive: a title of a long blank run
+# (a Markdown heading padded with spaces) would otherwise be re-scanned from every blank in it.
+_TITLE_SEPARATORS = re.compile(r"(?<!\s)\s++[-|—–·:]{1,2}\s")
+_LONG_TITLE = 80
+
+
+def _site_title(title: str) -> str:
+    """A long title made of parts ("Story - News Archive - Site - Menu words ...") keeps its first
+    part: the rest is a site's name and navigation, which would rank every passage of the page."""
+    if len(title) <= _LONG_TITLE:
+        return title
+    first = _TITLE_SEPARATORS.split(title, maxsplit=1)[0].strip()
+    return first if len(first) >= 10 else title
+
+
+def _clip(title: str) -> str:
+    """At most _TITLE_CHARS, cut at a word boundary when there is one."""
+    if len(title) <= _TITLE_CHARS:
+        return title
+    cut = title[:_TITLE_CHARS]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > _TITLE_CHARS // 2 else cut).rstrip()
+
+
+def _front_matter_title(text: str) -> str:
+    if not text.startswith("---\n"):
+        return ""
+    for line in text.split("\n")[1:]:
+        if line.strip() in ("---", "..."):
+            break
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "title" and value.strip():
+            return value.strip().strip("'\"").strip()
+    return ""
+
+
+def _markdown_headings(text: str) -> list[tuple[int, str, int]]:
+    """(offset of the heading line, text, level) for ATX and one-line setext headings."""
+    found: list[tuple[int, str, int]] = []
+    offset, fence, front = 0, "", text.startswith("---\n")
+    above = ("", 0, False)  # (line above, its offset, was the line above that one blank?)
+    for index, line in enumerate(text.split("\n")):
+        start, offset = offset, offset + len(line) + 1
+        candidate = ""  # this line, when a setext underline below it could make it a heading
+        if front:  # YAML front matter is neither a heading nor the line above one
+            front = index == 0 or line.strip() not in ("---", "...")
+        elif fence:
+            fence = "" if line.strip().startswith(fence) else fence
+        elif fence_match := _FENCE.match(line):
+            fence = fence_match.group(1)
+        elif atx := _atx_heading(line):
+            found.append((start, atx[1], atx[0]))
+        elif (setext := _SETEXT.fullmatch(line)) and above[0].strip() and above[2]:
+            found.append((above[1], above[0].strip(), 1 if setext.group(1)[0] == "=" else 2))
+        elif not _LIST_ITEM.match(line):
+            candidate = line
+        above = (candidate, start, not above[0].strip())
+    return found
+
+
+def _atx_heading(line: str) -> tuple[int, str] | None:
+    """(level, text) when ``line`` is an ATX heading (``## Text ##``) with some text."""
+    opening = _ATX_OPEN.match(line)
+    if opening is None:
+        return None
+    text = line[opening.end() :].strip(" \t")
+    closing = _CLOSING_HASHES.search(text)
+    if closing is not None:
+        text = text[: closing.start()].rstrip(" \t")
+    text = text.strip()
+    return (len(opening.group(1)), text) if text else None
+
+
+def _rst_headings(text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, text) for each reStructuredText section title (a line underlined)."""
+    found: list[tuple[int, str]] = []
+    lines = text.split("\n")
+    offset = 0
+    for index, line in enumerate(lines[:-1]):
+        title, below = line.strip(), lines[index + 1].strip()
+        if (
+            title
+            and not _ADORNMENT.fullmatch(title)
+            and _ADORNMENT.fullmatch(below)
+            and len(below) >= len(title)
+            and not line[:1].isspace()
+        ):
+            found.append((offset, title))
+        offset += len(line) + 1
+    return tuple(found)

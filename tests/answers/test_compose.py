@@ -1,0 +1,128 @@
+"""Extractive answers: verbatim quotes with exact offsets, best first, or an honest abstention."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from askbrief.answers.compose import MIN_COVERAGE, markdown_escape
+from askbrief.session import Session
+
+QUESTIONS = [
+    "What annual trade target did Xi and Putin agree on?",
+    "Who is Yun Sun?",
+    "What did Raimondo say about SMIC?",
+    "Where does the bridge across the Amur river go?",
+    "What did Wang Yi say?",
+    "Why did exports of smartphones fall?",
+    "Which sanctions did the United States impose?",
+    "What is the Power of Siberia pipeline?",
+    "What happened at the Eastern Economic Forum?",
+    "When did Putin visit Beijing?",
+]
+
+
+def _doc_text(root: Path, source: str) -> str:
+    with open(root / source, encoding="utf-8", newline=None) as f:
+        return f.read()
+
+
+def test_every_quote_is_the_document_text_at_its_offsets(
+    seeds_session: Session, seeds_dir: Path
+) -> None:
+    quoted = 0
+    for q in QUESTIONS:
+        answer = seeds_session.ask(q)
+        for c in answer.citations:
+            assert _doc_text(seeds_dir, c.source)[c.start : c.end] == c.quote
+            assert c.quote.strip() == c.quote and c.quote
+            quoted += 1
+    assert quoted >= 15
+
+
+def test_citations_are_numbered_in_answer_order(seeds_session: Session) -> None:
+    answer = seeds_session.ask(QUESTIONS[0])
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    positions = [answer.markdown.index(f"[{c.n}]") for c in answer.citations]
+    assert positions == sorted(positions)
+
+
+def test_answers_the_trade_target_question_with_the_figure(seeds_session: Session) -> None:
+    answer = seeds_session.ask("What annual trade target did Xi and Putin agree on?")
+    assert not answer.abstained
+    assert "$250 billion" in answer.citations[0].quote
+
+
+def test_line_numbers_point_at_the_quote(seeds_session: Session, seeds_dir: Path) -> None:
+    for c in seeds_session.ask("Who is Yun Sun?").citations:
+        lines = _doc_text(seeds_dir, c.source).split("\n")
+        assert c.quote.split("\n")[0] in lines[c.line - 1]
+
+
+def test_abstains_when_the_telling_words_are_not_in_the_corpus(seeds_session: Session) -> None:
+    for q in [
+        "What is the recipe for a lemon meringue pie?",
+        "How do I configure Kubernetes ingress?",
+        "Who won the 1998 football world cup?",
+    ]:
+        answer = seeds_session.ask(q)
+        assert answer.abstained, q
+        assert answer.citations == ()
+        assert "do not answer" in answer.markdown
+
+
+def test_abstain_rule_is_the_coverage_threshold(seeds_session: Session) -> None:
+    """Answered means the first quote covers more than MIN_COVERAGE of the question's weight."""
+    from askbrief.search.analysis import analyze, analyze_question
+    from askbrief.search.terms import QuestionTerms
+
+    for q in QUESTIONS:
+        answer = seeds_session.ask(q)
+        terms = QuestionTerms.of(analyze_question(q), seeds_session.index.term_idf)
+        if not answer.abstained:
+            assert terms.coverage(set(analyze(answer.citations[0].quote))) > MIN_COVERAGE, q
+
+
+def test_only_stop_words_abstain_with_a_notice(seeds_session: Session) -> None:
+    answer = seeds_session.ask("what is the of and?")
+    assert answer.abstained
+    assert "no searchable words" in answer.notices[0]
+
+
+def test_quotes_are_not_near_duplicates(seeds_session: Session) -> None:
+    answer = seeds_session.ask("What annual trade target did Xi and Putin agree on?")
+    quotes = [c.quote for c in answer.citations]
+    assert len(set(quotes)) == len(quotes)
+    for i, a in enumerate(answer.citations):
+        for b in answer.citations[i + 1 :]:
+            assert not (a.source == b.source and a.start < b.end and b.start < a.end)
+
+
+def test_markdown_escape_keeps_document_markup_literal() -> None:
+    assert markdown_escape("*bold* [link](x) <b>") == r"\*bold\* \[link\](x) \<b\>"
+
+
+@hsettings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(min_size=1, max_size=80))
+def test_any_question_gets_verbatim_quotes_or_an_abstention(
+    seeds_session: Session, seeds_dir: Path, question: str
+) -> None:
+    try:
+        answer = seeds_session.ask(question)
+    except Exception as exc:  # only the documented refusal of an empty question is allowed
+        assert exc.__class__.__name__ == "QuestionError"
+        return
+    assert answer.abstained == (not answer.citations)
+    for c in answer.citations:
+        assert _doc_text(seeds_dir, c.source)[c.start : c.end] == c.quote
+
+
+def test_markdown_escape_drops_terminal_escape_sequences() -> None:
+    escaped = markdown_escape("red \x1b[31malert\x1b[0m and \x07bell")
+    assert "\x1b" not in escaped and "\x07" not in escaped
+    assert "alert" in escaped

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from askbrief.search.analysis import analyze, analyze_question
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("Sanctions sanctioned", ["sanction", "sanction"]),
+        ("$250 billion", ["250", "billion"]),
+        ("grew 18.9% in 2021", ["grew", "18.9", "2021"]),
+        ("1,000 tons", ["1000", "ton"]),
+        ("China’s and Russia's", ["china", "russia"]),
+        ("the of and to", []),
+        ("Москва и Пекин", ["москва", "и", "пекин"]),
+        ("北京", ["北", "京"]),
+    ],
+)
+def test_analyze_lowercases_stems_keeps_numbers_and_drops_stop_words(
+    text: str, terms: list[str]
+) -> None:
+    assert analyze(text) == terms
+
+
+def test_question_framing_is_not_a_search_term() -> None:
+    assert analyze_question("How much larger is it?") == ["larger"]
+    assert analyze_question("How many companies?") == ["compani"]

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+
+from askbrief.search.morphology import alternatives, normalise_terms
+
+EVERYWHERE = lambda term: 1  # noqa: E731 - every form is in the corpus
+NOWHERE = lambda term: 0  # noqa: E731
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How much larger is it?", {"larger": ("larg",)}),
+        ("the biggest city", {"biggest": ("bigg", "big")}),
+        ("an easier way", {"easier": ("easi",)}),
+        ("What does enumerate return?", {}),  # not a comparative
+        ("a faster computer", {"faster": ("fast",)}),  # "computer" is stemmed: not one
+    ],
+)
+def test_comparatives_count_as_their_base_adjective(
+    question: str, expected: dict[str, tuple[str, ...]]
+) -> None:
+    assert dict(alternatives(question, EVERYWHERE)) == expected
+
+
+def test_forms_the_corpus_lacks_are_not_offered() -> None:
+    assert alternatives("How much larger is it?", NOWHERE) == {}
+
+
+def test_an_irregular_verb_form_no_passage_holds_is_searched_as_its_verb() -> None:
+    df = {"drive": 3}.get
+    assert normalise_terms(["drove", "export"], lambda t: df(t, 0)) == ("drive", "export")
+    assert normalise_terms(["drove"], lambda t: 1) == ("drove",)  # the corpus has "drove" itself
+
+
+def test_a_comparative_question_finds_the_base_form_in_the_seeds(seeds_session) -> None:  # type: ignore[no-untyped-def]
+    answer = seeds_session.ask("How much larger is China's economy than Russia's?")
+    assert any("10 times as large" in c.quote for c in answer.citations[:3])
