@@ -57,6 +57,17 @@ class AnswerSettings(_Section):
     """At most this many quotes in an extractive answer."""
 
 
+class SearchSettings(_Section):
+    candidates: int = Field(default=100, ge=1, le=1000)
+    """How many BM25 passages are reranked before the best ``answer.k`` are composed from."""
+    collapse_duplicates: bool = True
+    """Fold identical and near-identical passages (a page shipped as .html and .txt) into one."""
+    semantic: bool = True
+    """Fuse BM25 with WordLlama static embeddings (offline; off when wordllama is missing)."""
+    semantic_weight: float = Field(default=0.5, ge=0, le=1)
+    """The cosine's share of the fused score; BM25, min-max normalised, has the rest."""
+
+
 class BackendSettings(_Section):
     name: str = "extractive"
     """'extractive' (offline, default), 'openai', 'ollama', or an installed plugin's name."""
@@ -88,6 +99,7 @@ class BackendSettings(_Section):
 class Settings(_Section):
     corpus: CorpusSettings = CorpusSettings()
     index: IndexSettings = IndexSettings()
+    search: SearchSettings = SearchSettings()
     answer: AnswerSettings = AnswerSettings()
     backend: BackendSettings = BackendSettings()
 

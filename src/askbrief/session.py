@@ -21,6 +21,7 @@ from .resources import bundled_dir
 from .search.followup import FollowupQuery, plan_query, search
 from .search.index import Index
 from .search.library import IndexReport, Progress, open_index
+from .search.rerank import Ranked, rerank
 from .search.terms import QuestionTerms
 from .types import Answer, Hit, Timings
 
@@ -99,9 +100,19 @@ class Session:
     def retrieve(
         self, question: str, k: int | None = None, *, conversation: Conversation | None = None
     ) -> tuple[list[Hit], QuestionTerms]:
+        ranked, terms = self.rank(question, k, conversation=conversation)
+        return [r.hit for r in ranked], terms
+
+    def rank(
+        self, question: str, k: int | None = None, *, conversation: Conversation | None = None
+    ) -> tuple[list[Ranked], QuestionTerms]:
+        """The best ``k`` passages for ``question`` with why each ranks where it does: BM25
+        finds ``search.candidates`` of them, ``search.rerank`` orders them."""
         query = self.plan(question, conversation)
-        hits = search(self.index, query, k or self.settings.answer.k)
-        return hits, query.question_terms(self.index, question)
+        k = k or self.settings.answer.k
+        candidates = search(self.index, query, max(k, self.settings.search.candidates))
+        ranked = rerank(question, candidates, self.settings.search, k)
+        return ranked, query.question_terms(self.index, question)
 
     def ask(
         self,
@@ -128,7 +139,9 @@ class Session:
         _ = self.index
         t1 = time.perf_counter()
         query = self.plan(question, conversation)
-        hits = search(self.index, query, k or self.settings.answer.k)
+        k = k or self.settings.answer.k
+        candidates = search(self.index, query, max(k, self.settings.search.candidates))
+        hits = [r.hit for r in rerank(question, candidates, self.settings.search, k)]
         terms = query.question_terms(self.index, question)
         t2 = time.perf_counter()
         if history is None:

@@ -71,6 +71,7 @@ class Hit:
 
     passage: Passage
     score: float
+    also_in: tuple[str, ...] = ()  # other sources holding the same text (duplicates collapsed)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Citation:
     page: int | None
     score: float
     verified: bool = True
+    also_in: tuple[str, ...] = ()  # other sources holding the same text
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -100,6 +102,7 @@ class Citation:
             "page": self.page,
             "score": round(self.score, 4),
             "verified": self.verified,
+            "also_in": list(self.also_in),
         }
 
 

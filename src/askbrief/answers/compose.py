@@ -206,6 +206,7 @@ def compose_answer(
             + c.hit.passage.text.count("\n", 0, c.start - c.hit.passage.start),
             page=c.hit.passage.page,
             score=c.score,
+            also_in=c.hit.also_in,
         )
         for n, c in enumerate(chosen, start=1)
     )

@@ -5,7 +5,7 @@ a gold document) is found under each variant; the table reports recall@5, recall
 Scoring uses rank-bm25's own classes on each variant's tokens, so the figures are what rank-bm25
 would rank. Usage:
 
-    python bench/tokenizers.py [CORPUS QUESTIONS.jsonl] ...
+    python bench/tokenizer_choice.py [CORPUS QUESTIONS.jsonl] ...
 
 With no arguments: the seeds with ../shared/eval/dev_questions.jsonl and
 bench/seeds_extra_questions.jsonl, and the Python docs (Debian's python3.11-doc, when installed)

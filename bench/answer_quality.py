@@ -1,0 +1,210 @@
+"""Answer quality on the public question sets, for each ranking variant, in one table.
+
+For every set it prints passage hit@3, hit@10 and MRR (a passage counts when it holds a gold string
+and comes from a gold document) and the quote hits the way ``../shared/eval/score.py`` counts them
+(a gold string inside one of the first three quotes, cited to a gold document), plus abstentions.
+Everything runs in one process, each corpus opened once, so variants compare on the same index.
+
+    python bench/answer_quality.py                      # every variant, every set found
+    python bench/answer_quality.py --variants chosen --misses   # and list what each set missed
+
+Sets whose corpus is not installed are skipped with a note (git docs: ``apt-get install git-doc``;
+the Python docs: ``apt-get install python3.11-doc``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from askbrief.config import Settings
+from askbrief.conversations import Conversation, Turn
+from askbrief.session import Session
+from askbrief.types import Answer, Hit
+
+REPO = Path(__file__).resolve().parents[1]
+EVAL = REPO.parent / "shared" / "eval"
+SEEDS = REPO / "seeds"
+GIT_DOCS = Path("/usr/share/doc/git-doc")
+PY_DOCS = Path("/usr/share/doc/python3.11/html")
+
+# name → (corpus, question file, public?)
+SETS: dict[str, tuple[Path, Path, bool]] = {
+    "seeds dev": (SEEDS, EVAL / "dev_questions.jsonl", True),
+    "follow-ups dev": (SEEDS, EVAL / "dev_followups.jsonl", True),
+    "git docs dev": (GIT_DOCS, EVAL / "gitdocs_dev.jsonl", True),
+    "seeds extra": (SEEDS, REPO / "bench" / "seeds_extra_questions.jsonl", False),
+    "Python docs": (PY_DOCS, REPO / "bench" / "pydocs_questions.jsonl", False),
+    "Python docs 2": (PY_DOCS, REPO / "bench" / "pydocs_questions_2.jsonl", False),
+}
+
+# name → settings overrides; "chosen" is the default configuration.
+VARIANTS: dict[str, dict[str, Any]] = {
+    "BM25": {"search": {"collapse_duplicates": False, "semantic": False}},
+    "+collapse": {"search": {"semantic": False}},
+    "+semantic": {"search": {"collapse_duplicates": False}},
+    "chosen": {},
+}
+
+
+def fold(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip().lower()
+
+
+def gold_doc(source: str, row: Mapping[str, Any]) -> bool:
+    """score.py's rule: the source is a gold document, or a file whose name starts with one."""
+    want = row.get("doc", row.get("source"))
+    docs = want if isinstance(want, list) else [want]
+    alts = set(docs) | {"_sources/" + d[:-5] + ".rst.txt" for d in docs if d.endswith(".html")}
+    return any(source == d or Path(source).name.startswith(d) for d in alts)
+
+
+def holds_gold(text: str, source: str, row: Mapping[str, Any]) -> bool:
+    return gold_doc(source, row) and any(fold(g) in fold(text) for g in row["gold"])
+
+
+@dataclass
+class Tally:
+    answerable: int = 0
+    hit3: int = 0
+    hit10: int = 0
+    rr: float = 0.0
+    quote_hits: int = 0
+    unanswerable: int = 0
+    abstain_ok: int = 0
+    wrong_abstain: int = 0
+    ms: list[float] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+
+def settings_for(overrides: Mapping[str, Any]) -> Settings:
+    data = Settings().model_dump()
+    for section, values in overrides.items():
+        data[section] = {**data[section], **values}
+    return Settings.model_validate(data)
+
+
+def conversation_for(session: Session, turns: list[str]) -> Iterator[tuple[str, Conversation]]:
+    """Each turn with the conversation before it, the earlier turns answered in turn."""
+    conv = Conversation(id="bench", corpus=str(session.corpus_dir), created="")
+    for q in turns:
+        yield q, conv
+        answer = session.ask(q, conversation=conv)
+        conv.turns.append(Turn(q, answer.as_json()))
+
+
+def score_row(session: Session, row: Mapping[str, Any], tally: Tally) -> None:
+    turns = row.get("turns") or [row["q"]]
+    answer: Answer | None = None
+    hits: list[Hit] = []
+    for q, conv in conversation_for(session, turns):
+        if q is turns[-1]:
+            t0 = time.perf_counter()
+            answer = session.ask(q, conversation=conv if conv.turns else None)
+            tally.ms.append((time.perf_counter() - t0) * 1000)
+            hits, _ = session.retrieve(q, 100, conversation=conv if conv.turns else None)
+            break
+    assert answer is not None
+    question = turns[-1]
+    if row.get("abstain"):
+        tally.unanswerable += 1
+        tally.abstain_ok += answer.abstained
+        if not answer.abstained:
+            tally.misses.append(f"NO-ABSTAIN {question[:70]}")
+        return
+    tally.answerable += 1
+    ranks = [i for i, h in enumerate(hits) if holds_gold(h.passage.text, h.passage.source, row)]
+    if ranks:
+        tally.hit3 += ranks[0] < 3
+        tally.hit10 += ranks[0] < 10
+        tally.rr += 1 / (ranks[0] + 1)
+    quotes = answer.citations[:3]
+    if any(holds_gold(c.quote, c.source, row) for c in quotes):
+        tally.quote_hits += 1
+        return
+    tally.wrong_abstain += answer.abstained
+    shown = "ABSTAINED" if answer.abstained else " | ".join(
+        f"{c.source[-28:]}: {c.quote[:60]!r}" for c in quotes
+    )
+    first = ranks[0] + 1 if ranks else None
+    tally.misses.append(f"MISS {question[:70]} [gold passage rank {first}] → {shown}")
+
+
+def run(variants: list[str], sets: list[str], show_misses: bool) -> list[dict[str, Any]]:
+    rows_out: list[dict[str, Any]] = []
+    for variant in variants:
+        settings = settings_for(VARIANTS[variant])
+        sessions: dict[Path, Session] = {}
+        for name in sets:
+            corpus, qfile, _ = SETS[name]
+            if not corpus.exists() or not qfile.exists():
+                print(f"({name}: {corpus if not corpus.exists() else qfile} not found, skipped)")
+                continue
+            session = sessions.get(corpus)
+            if session is None:
+                session = sessions[corpus] = Session(settings, corpus)
+                session.open()
+            tally = Tally()
+            for line in qfile.read_text().splitlines():
+                if line.strip():
+                    score_row(session, json.loads(line), tally)
+            n = max(tally.answerable, 1)
+            ms = sorted(tally.ms)
+            rows_out.append(
+                {
+                    "variant": variant,
+                    "set": name,
+                    "hit@3": tally.hit3 / n,
+                    "hit@10": tally.hit10 / n,
+                    "MRR": tally.rr / n,
+                    "quote hits": f"{tally.quote_hits}/{tally.answerable}",
+                    "abstained": f"{tally.abstain_ok}/{tally.unanswerable}",
+                    "wrong abstentions": tally.wrong_abstain,
+                    "answer p50 ms": ms[len(ms) // 2] if ms else 0.0,
+                }
+            )
+            if show_misses:
+                for m in tally.misses:
+                    print(f"  [{variant} / {name}] {m}")
+    return rows_out
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    cols = list(rows[0])
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        cells = [f"{v:.2f}" if isinstance(v, float) else str(v) for v in r.values()]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated")
+    ap.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
+    ap.add_argument("--misses", action="store_true", help="list each miss")
+    ap.add_argument("--json", type=Path, help="also write the rows here")
+    args = ap.parse_args(argv)
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    sets = [s.strip() for s in args.sets.split(",") if s.strip()]
+    unknown = [v for v in variants if v not in VARIANTS] + [s for s in sets if s not in SETS]
+    if unknown:
+        print(f"answer_quality: unknown variant or set: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    rows = run(variants, sets, args.misses)
+    if rows:
+        print(table(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Reranking BM25's candidates: one copy of each text, then BM25 fused with meaning.
+
+BM25 finds the candidates (the top ``candidates`` passages of the engine); this module reorders
+them and hands the best ``k`` to the composer:
+
+1. **Duplicates collapse.** Documentation often ships a page twice (``git-rebase.html`` and
+   ``git-rebase.txt``), and a folder may hold many copies of one report. Passages whose words are
+   the same, or nearly (Jaccard of their word sets ≥ ``NEAR_DUPLICATE``, lengths alike), keep the
+   best-ranked copy, which remembers where else its text appears ("also in git-rebase.txt").
+2. **Fusion.** Each candidate's BM25 score, min-max normalised over the candidates, is averaged
+   with the cosine between the question's and the passage's static embeddings
+   (``search.semantic``). BM25 keeps its say on exact terms; the cosine lifts passages whose
+   words differ from the question's but mean the same. Measured on every public set, fusion
+   raised passage hit@3 and lost no question (README, "How it answers").
+
+The BM25 score stays on each hit; the explanation (ranks, cosine, fused score) rides along in
+``Ranked`` so ``ask --explain`` can show why a passage was chosen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..config import SearchSettings
+from ..types import Hit
+from .semantic import StaticEmbedder, embedder
+
+__all__ = ["NEAR_DUPLICATE", "Ranked", "collapse_duplicates", "fuse", "rerank"]
+
+NEAR_DUPLICATE = 0.8
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A candidate after reranking, with what decided its place."""
+
+    hit: Hit
+    bm25_rank: int  # 1-based, among the candidates before reranking
+    fused_rank: int = 0  # 1-based, after reranking
+    cosine: float | None = None  # question · passage, when the semantic signal is on
+    fused: float | None = None
+    also_in: tuple[str, ...] = field(default_factory=tuple)  # other sources with the same text
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(text))
+
+
+def collapse_duplicates(hits: Sequence[Hit]) -> list[Ranked]:
+    """``hits`` (best first) with later identical or near-identical passages folded into the
+    first copy, which lists their sources in ``also_in``."""
+    kept: list[tuple[Ranked, frozenset[str], list[str]]] = []
+    for rank, hit in enumerate(hits, start=1):
+        words = _words(hit.passage.text)
+        twin = None
+        for i, (_, other, _) in enumerate(kept):
+            small, large = sorted((len(words), len(other)))
+            if large == 0 or small / large < NEAR_DUPLICATE:
+                continue
+            if len(words & other) / len(words | other) >= NEAR_DUPLICATE:
+                twin = i
+                break
+        if twin is None:
+            kept.append((Ranked(hit, rank), words, []))
+        else:
+            sources = kept[twin][2]
+            if hit.passage.source != kept[twin][0].hit.passage.source and (
+                hit.passage.source not in sources
+            ):
+                sources.append(hit.passage.source)
+    return [
+        Ranked(r.hit, r.bm25_rank, also_in=tuple(sources)) if sources else r
+        for r, _, sources in kept
+    ]
+
+
+def _embedding_text(hit: Hit) -> str:
+    p = hit.passage
+    return f"{p.heading}\n{p.text}" if p.heading and p.heading not in p.text else p.text
+
+
+def fuse(
+    question: str,
+    ranked: Sequence[Ranked],
+    embedder: StaticEmbedder,
+    weight: float = 0.5,
+) -> list[Ranked]:
+    """``ranked`` reordered by ``(1 - weight) · minmax(BM25) + weight · cosine``."""
+    if not ranked:
+        return []
+    vectors = embedder.embed([question] + [_embedding_text(r.hit) for r in ranked])
+    cosines = vectors[1:] @ vectors[0]
+    bm25 = np.array([r.hit.score for r in ranked], dtype=np.float64)
+    spread = bm25.max() - bm25.min()
+    norm = (bm25 - bm25.min()) / spread if spread > 0 else np.ones_like(bm25)
+    fused = (1 - weight) * norm + weight * cosines.astype(np.float64)
+    order = sorted(range(len(ranked)), key=lambda i: (-fused[i], ranked[i].bm25_rank))
+    return [
+        Ranked(
+            ranked[i].hit,
+            ranked[i].bm25_rank,
+            fused_rank=place,
+            cosine=float(cosines[i]),
+            fused=float(fused[i]),
+            also_in=ranked[i].also_in,
+        )
+        for place, i in enumerate(order, start=1)
+    ]
+
+
+def rerank(question: str, hits: Sequence[Hit], settings: SearchSettings, k: int) -> list[Ranked]:
+    """The best ``k`` of BM25's ``hits`` after the steps ``settings`` turn on; each hit carries
+    the sources of its collapsed duplicates."""
+    if settings.collapse_duplicates:
+        ranked = collapse_duplicates(hits)
+    else:
+        ranked = [Ranked(h, i) for i, h in enumerate(hits, start=1)]
+    model = embedder() if settings.semantic else None
+    if model is not None:
+        ranked = fuse(question, ranked, model, settings.semantic_weight)
+    out = []
+    for place, r in enumerate(ranked[:k], start=1):
+        hit = replace(r.hit, also_in=r.also_in) if r.also_in else r.hit
+        out.append(replace(r, hit=hit, fused_rank=r.fused_rank or place))
+    return out

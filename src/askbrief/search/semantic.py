@@ -1,0 +1,109 @@
+"""A semantic signal that works offline: WordLlama's static word embeddings, averaged.
+
+BM25 cannot see that "put my uncommitted changes aside" is what ``git stash`` does. A static
+embedding can, a little: each token has a learned 256-dimensional vector, and a text is the mean of
+its tokens' vectors. It is no match for a neural model, and alone it ranks worse than BM25, but
+fused with BM25 over BM25's own candidates it ranks better than either (see ``search.rerank``).
+
+The ``wordllama`` wheel ships the weights and the tokenizer, but ``WordLlama.load()`` looks for the
+tokenizer in the wrong folder and then tries a download, and importing it costs about 0.3 s. So
+askbrief reads the same two files straight from the installed package with ``tokenizers`` and
+``safetensors`` (wordllama's own dependencies), never touching the network; a test checks the
+vectors equal ``WordLlama.load(cache_dir=<package>, disable_download=True).embed(...)``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+__all__ = ["StaticEmbedder", "embedder", "semantic_available"]
+
+MODEL = "l2_supercat"
+WEIGHTS = f"weights/{MODEL}_256.safetensors"
+TOKENIZER = f"tokenizers/{MODEL}_tokenizer_config.json"
+_MAX_CHARS = 4000  # a passage's first few thousand characters say what it is about
+
+
+def _package_dir() -> Path | None:
+    spec = find_spec("wordllama")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def semantic_available() -> bool:
+    """Whether the wordllama wheel, with its weights and tokenizer, is installed."""
+    folder = _package_dir()
+    return folder is not None and (folder / WEIGHTS).is_file() and (folder / TOKENIZER).is_file()
+
+
+class StaticEmbedder:
+    """Unit-length mean token vectors of texts, from the files the wordllama wheel ships."""
+
+    def __init__(self, folder: Path) -> None:
+        from safetensors import safe_open
+        from tokenizers import Tokenizer
+
+        self._tokenizer: Tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+        with safe_open(str(folder / WEIGHTS), framework="np") as f:
+            self._table: NDArray[np.float32] = np.ascontiguousarray(
+                f.get_tensor("embedding.weight"), dtype=np.float32
+            )
+        self._lock = threading.Lock()  # a Tokenizer is not to be shared across threads at once
+
+    @property
+    def dim(self) -> int:
+        return int(self._table.shape[1])
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """One unit vector per text (a text with no known token gives the zero vector)."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        with self._lock:
+            encoded = self._tokenizer.encode_batch(
+                [t[:_MAX_CHARS] for t in texts], add_special_tokens=False
+            )
+        lengths = np.fromiter((len(e.ids) for e in encoded), np.int64, len(encoded))
+        ids = np.fromiter((i for e in encoded for i in e.ids), np.int64, int(lengths.sum()))
+        if len(ids) == 0:
+            return out
+        np.clip(ids, 0, len(self._table) - 1, out=ids)
+        vectors = self._table[ids]
+        filled = lengths > 0
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
+        sums = np.add.reduceat(vectors, starts, axis=0)
+        out[filled] = sums / lengths[filled, None]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        return out
+
+
+_load_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _load(folder: Path) -> StaticEmbedder:
+    return StaticEmbedder(folder)
+
+
+def embedder() -> StaticEmbedder | None:
+    """The shared embedder, loaded once per process; None when wordllama is not installed."""
+    folder = _package_dir()
+    if folder is None or not semantic_available():
+        return None
+    with _load_lock:
+        return _load(folder)
