@@ -50,6 +50,12 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "BM25": {"search": {"collapse_duplicates": False, "semantic": False}},
     "+collapse": {"search": {"semantic": False}},
     "+semantic": {"search": {"collapse_duplicates": False}},
+    "page .2": {"search": {"page_weight": 0.2}},
+    "opening .3": {"search": {"opening_weight": 0.3}},
+    "page .2 opening .3": {"search": {"page_weight": 0.2, "opening_weight": 0.3}},
+    "heading .2": {"search": {"heading_weight": 0.2}},
+    "all": {"search": {"page_weight": 0.2, "opening_weight": 0.3, "heading_weight": 0.2}},
+    "all -quote sem": {"search": {"page_weight": 0.2, "opening_weight": 0.3, "heading_weight": 0.2, "quote_semantic": False}},
     "chosen": {},
 }
 

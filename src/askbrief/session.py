@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from .answers.compose import abstain, compose_answer
+from .answers.compose import Similarity, abstain, compose_answer
 from .cancel import CancelToken
 from .config import Settings
 from .conversations import Conversation
@@ -22,6 +22,7 @@ from .search.followup import FollowupQuery, plan_query, search
 from .search.index import Index
 from .search.library import IndexReport, Progress, open_index
 from .search.rerank import Ranked, rerank
+from .search.semantic import embedder
 from .search.terms import QuestionTerms
 from .types import Answer, Hit, Timings
 
@@ -111,8 +112,16 @@ class Session:
         query = self.plan(question, conversation)
         k = k or self.settings.answer.k
         candidates = search(self.index, query, max(k, self.settings.search.candidates))
-        ranked = rerank(question, candidates, self.settings.search, k)
-        return ranked, query.question_terms(self.index, question)
+        terms = query.question_terms(self.index, question)
+        ranked = rerank(question, candidates, self.settings.search, k, self.index.opening, terms)
+        return ranked, terms
+
+    def _similarity(self) -> Similarity | None:
+        """Quote-level meaning, when the semantic signal is on and installed."""
+        if not (self.settings.search.semantic and self.settings.search.quote_semantic):
+            return None
+        model = embedder()
+        return model.similarities if model is not None else None
 
     def ask(
         self,
@@ -141,8 +150,9 @@ class Session:
         query = self.plan(question, conversation)
         k = k or self.settings.answer.k
         candidates = search(self.index, query, max(k, self.settings.search.candidates))
-        hits = [r.hit for r in rerank(question, candidates, self.settings.search, k)]
         terms = query.question_terms(self.index, question)
+        ranked = rerank(question, candidates, self.settings.search, k, self.index.opening, terms)
+        hits = [r.hit for r in ranked]
         t2 = time.perf_counter()
         if history is None:
             turns = conversation.turns[-MAX_HISTORY_TURNS:] if conversation is not None else []
@@ -160,6 +170,7 @@ class Session:
                 terms,
                 max_quotes=self.settings.answer.max_quotes,
                 next_passage=self.index.next_passage,
+                similarity=self._similarity(),
             )
 
         if self.settings.backend.name == "extractive":

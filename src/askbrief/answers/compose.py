@@ -19,14 +19,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..documents.sentences import sentence_spans
 from ..search.analysis import analyze
 from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
+from .answer_type import AnswerType, answer_type, continues_previous, holds_answer
 
-__all__ = ["MIN_COVERAGE", "compose_answer", "markdown_escape"]
+__all__ = ["MIN_COVERAGE", "Similarity", "compose_answer", "markdown_escape"]
+
+# (question, quotes) → the cosine of each quote with the question
+Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 
 MIN_COVERAGE = 0.5
 _RANK_WEIGHT = 0.25
@@ -41,6 +45,12 @@ _CODE_PENALTY = 0.4
 _FRAGMENT_PENALTY = 0.25
 _SHORT_PENALTY = 0.15
 _FOCUS_BONUS = 0.15
+_TYPE_BONUS = 0.15  # the quote holds what the question asks for (a number for "how many")
+_SUBJECT_BONUS = 0.2  # the passage's heading names what the question asks about
+_TITLE_BONUS = 0.1  # the page's title names it ("git-credential-cache" for "credential cache")
+_DANGLING_PENALTY = 0.05  # a sentence that leans on the one before it ("It…") reads worse alone
+_SEMANTIC_WEIGHT = 0.3  # times the cosine between the question and the quote
+_RANK_HALF = 4.0  # the rank bonus halves this many places down the reranked list
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,7 @@ class _Candidate:
     terms: frozenset[str]
     coverage: float
     score: float
+    semantic: float | None = None  # cosine of question and quote, when the signal is on
 
 
 _WORD = re.compile(r"^[\"'“‘(\[]*[^\W\d_][^\W\d_'’-]*[,.;:!?\"'”’)\]]*$")
@@ -99,13 +110,13 @@ def _candidates(
     hits: Sequence[Hit],
     question: QuestionTerms,
     next_passage: Callable[[Passage], Passage | None] | None,
+    kind: AnswerType = AnswerType.OTHER,
 ) -> list[_Candidate]:
     """Every sentence, and every pair of adjacent sentences, of the hits, scored."""
     if not hits:
         return []
-    best = max(h.score for h in hits) or 1.0
     out: list[_Candidate] = []
-    for hit in hits:
+    for place, hit in enumerate(hits):
         p = hit.passage
         following = next_passage(p) if next_passage is not None else None
         text = p.text + (
@@ -115,45 +126,66 @@ def _candidates(
         own = sum(1 for s, _ in spans if s < p.end)
         term_sets = [set(analyze(text[s - p.start : e - p.start])) for s, e in spans]
         covs = [question.coverage(ts) for ts in term_sets]
-        rank = _RANK_WEIGHT * hit.score / best
+        # The reranked order decides, not the raw BM25 score: fusion may have moved a passage up.
+        rank = _RANK_WEIGHT / (1.0 + place / _RANK_HALF)
+        subject = _SUBJECT_BONUS * question.names(analyze(p.heading)) + _TITLE_BONUS * (
+            question.names(analyze(p.title))
+        )
+
+        def bonuses(quote: str) -> float:
+            typed = (
+                _TYPE_BONUS if kind is not AnswerType.OTHER and holds_answer(kind, quote) else 0.0
+            )
+            focus = _FOCUS_BONUS if question.opens_with_focus(quote) else 0.0
+            long = _LONG_PENALTY if len(quote) > _MAX_QUOTE_CHARS else 0.0
+            return typed + focus + subject - long - quote_penalty(quote)
+
         for i in range(own):
             s, e = spans[i]
+            quote = text[s - p.start : e - p.start]
             if covs[i] > 0:
                 neighbour = max(
                     covs[i - 1] if i > 0 else 0.0, covs[i + 1] if i + 1 < len(covs) else 0.0
                 )
-                quote = text[s - p.start : e - p.start]
                 # A sentence that ends in a colon introduces what follows: alone it is unfinished.
                 unfinished = _UNFINISHED_PENALTY if quote.endswith(":") else 0.0
-                long = _LONG_PENALTY if e - s > _MAX_QUOTE_CHARS else 0.0
-                focus = _FOCUS_BONUS if question.opens_with_focus(quote) else 0.0
+                dangling = _DANGLING_PENALTY if i > 0 and continues_previous(quote) else 0.0
                 score = (
                     covs[i]
                     + rank
                     + _NEIGHBOUR_WEIGHT * neighbour
                     - unfinished
-                    - long
-                    - quote_penalty(quote)
-                    + focus
+                    - dangling
+                    + bonuses(quote)
                 )
                 out.append(_Candidate(hit, s, e, quote, frozenset(term_sets[i]), covs[i], score))
             if i + 1 < len(spans):
                 s2, e2 = spans[i + 1]
                 union = term_sets[i] | term_sets[i + 1]
                 cov = question.coverage(union)
-                # Pair a sentence with the next when that covers more, or when it cannot stand
-                # alone: it introduces what follows (a colon) or is a heading or signature line.
-                first = text[s - p.start : e - p.start]
+                if cov <= 0:
+                    continue
+                # Pair a sentence with the next when that covers more, when it cannot stand
+                # alone (it introduces what follows, or is a heading or signature line), when the
+                # next one leans on it ("It is expected to…"), or when only the next one holds
+                # what the question asks for (the number, the reason).
+                first = quote
+                second = text[s2 - p.start : e2 - p.start]
                 if (
                     cov > max(covs[i], covs[i + 1])
                     or first.endswith(":")
                     or not _ENDS_SENTENCE.search(first)
+                    or (covs[i] > 0 and continues_previous(second))
+                    or (
+                        covs[i] > 0
+                        and kind is not AnswerType.OTHER
+                        and holds_answer(kind, second)
+                        and not holds_answer(kind, first)
+                    )
                 ):
-                    quote = text[s - p.start : e2 - p.start]
-                    long = _LONG_PENALTY if e2 - s > _MAX_QUOTE_CHARS else 0.0
-                    focus = _FOCUS_BONUS if question.opens_with_focus(quote) else 0.0
-                    score = cov + rank - _PAIR_PENALTY - long - quote_penalty(quote) + focus
-                    out.append(_Candidate(hit, s, e2, quote, frozenset(union), cov, score))
+                    pair = text[s - p.start : e2 - p.start]
+                    score = cov + rank - _PAIR_PENALTY + bonuses(pair)
+                    out.append(_Candidate(hit, s, e2, pair, frozenset(union), cov, score))
     out.sort(key=lambda c: (-c.score, c.hit.passage.id, c.start))
     return out
 
@@ -179,14 +211,23 @@ def compose_answer(
     *,
     max_quotes: int = 4,
     next_passage: Callable[[Passage], Passage | None] | None = None,
+    similarity: Similarity | None = None,
 ) -> Answer:
     """Quote the best sentences of ``hits`` for ``question``, or abstain. ``next_passage`` lets a
-    quote run on into the passage that follows a hit."""
-    candidates = _candidates(hits, terms, next_passage)
-    if not candidates or max(c.coverage for c in candidates) <= MIN_COVERAGE:
+    quote run on into the passage that follows a hit; ``similarity`` scores quotes by meaning."""
+    candidates = _candidates(hits, terms, next_passage, answer_type(question))
+    if similarity is not None and candidates:
+        cosines = similarity(question, [c.quote for c in candidates])
+        candidates = [
+            replace(c, score=c.score + _SEMANTIC_WEIGHT * cos, semantic=cos)
+            for c, cos in zip(candidates, cosines, strict=True)
+        ]
+        candidates.sort(key=lambda c: (-c.score, c.hit.passage.id, c.start))
+    threshold = terms.answer_threshold
+    if not candidates or max(c.coverage for c in candidates) <= threshold:
         return abstain(question, hits)
     # The first quote is the best one that passes the rule on its own; the rest support it.
-    lead = next(c for c in candidates if c.coverage > MIN_COVERAGE)
+    lead = next(c for c in candidates if c.coverage > threshold)
     floor = lead.score * _MIN_RELATIVE
     chosen: list[_Candidate] = [lead]
     for c in candidates:

@@ -123,7 +123,13 @@ class FollowupQuery:
 
     def question_terms(self, index: Index, question: str) -> QuestionTerms:
         """What the composer weighs: own terms at their IDF, context terms at a share of it."""
-        own = QuestionTerms.of(self.own, index.term_idf, question, self.alternatives)
+        own = QuestionTerms.of(
+            self.own,
+            index.term_idf,
+            question,
+            self.alternatives,
+            found=lambda t: index.document_frequency(t) > 0,
+        )
         if not self.context:
             return own
         weights = {t: w * self.own_weight(t) for t, w in own.weights.items()}

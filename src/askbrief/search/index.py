@@ -137,6 +137,21 @@ class Index:
             return None
         return self.passage(passage.id + 1)
 
+    def opening(self, passage: Passage, chars: int = 600) -> str:
+        """The first ``chars`` characters of the document ``passage`` belongs to: its title and
+        opening lines, which say what the whole page is about."""
+        s, local = self._locate(passage.id)
+        seg = self.segments[s]
+        doc = seg.docs[int(seg.p_doc[local])]
+        parts: list[str] = []
+        size = 0
+        for i in range(doc.first_passage, doc.first_passage + doc.n_passages):
+            if size >= chars:
+                break
+            parts.append(seg.passage_text(i))
+            size += len(parts[-1])
+        return "".join(parts)[:chars]
+
     def doc_passages(self, doc: DocRecord) -> list[Passage]:
         return [
             self.passage(p) for p in range(doc.first_passage, doc.first_passage + doc.n_passages)

@@ -20,14 +20,16 @@ The BM25 score stays on each hit; the explanation (ranks, cosine, fused score) r
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ..config import SearchSettings
-from ..types import Hit
+from ..types import Hit, Passage
+from .analysis import analyze
 from .semantic import StaticEmbedder, embedder
+from .terms import QuestionTerms
 
 __all__ = ["NEAR_DUPLICATE", "Ranked", "collapse_duplicates", "fuse", "rerank"]
 
@@ -87,25 +89,55 @@ def _embedding_text(hit: Hit) -> str:
 def fuse(
     question: str,
     ranked: Sequence[Ranked],
-    embedder: StaticEmbedder,
-    weight: float = 0.5,
+    embedder: StaticEmbedder | None,
+    settings: SearchSettings,
+    opening: Callable[[Passage], str] | None = None,
+    terms: QuestionTerms | None = None,
 ) -> list[Ranked]:
-    """``ranked`` reordered by ``(1 - weight) · minmax(BM25) + weight · cosine``."""
+    """``ranked`` reordered by the fused score (see the module's docstring)."""
     if not ranked:
         return []
-    vectors = embedder.embed([question] + [_embedding_text(r.hit) for r in ranked])
-    cosines = vectors[1:] @ vectors[0]
+    n = len(ranked)
     bm25 = np.array([r.hit.score for r in ranked], dtype=np.float64)
     spread = bm25.max() - bm25.min()
     norm = (bm25 - bm25.min()) / spread if spread > 0 else np.ones_like(bm25)
-    fused = (1 - weight) * norm + weight * cosines.astype(np.float64)
-    order = sorted(range(len(ranked)), key=lambda i: (-fused[i], ranked[i].bm25_rank))
+    w_sem = settings.semantic_weight if embedder is not None else 0.0
+    fused = (1 - w_sem) * norm
+    cosines = np.zeros(n)
+    if embedder is not None:
+        vectors = embedder.embed([question] + [_embedding_text(r.hit) for r in ranked])
+        cosines = (vectors[1:] @ vectors[0]).astype(np.float64)
+        fused += w_sem * cosines
+    # Page evidence: a page that many strong candidates come from is about the question.
+    if settings.page_weight > 0:
+        per_page: dict[str, float] = {}
+        for r, s in zip(ranked, norm, strict=True):
+            per_page[r.hit.passage.source] = per_page.get(r.hit.passage.source, 0.0) + s
+        top = max(per_page.values()) or 1.0
+        fused += settings.page_weight * np.array(
+            [per_page[r.hit.passage.source] / top for r in ranked]
+        )
+    # A heading that names what the question asks about ("pull.rebase", "pre-commit").
+    if terms is not None and settings.heading_weight > 0:
+        # A "what is X" question is answered where X is the heading: a glossary entry, a page.
+        weight = settings.heading_weight * (2.0 if terms.focus else 1.0)
+        fused += weight * np.array([terms.names(analyze(r.hit.passage.heading)) for r in ranked])
+    # The page's opening (title, name line, summary) against the question, by meaning.
+    if embedder is not None and opening is not None and settings.opening_weight > 0:
+        sources = list(dict.fromkeys(r.hit.passage.source for r in ranked))
+        first = {r.hit.passage.source: r.hit.passage for r in reversed(ranked)}
+        vecs = embedder.embed([question] + [opening(first[s]) for s in sources])
+        page_cos = dict(zip(sources, (vecs[1:] @ vecs[0]).tolist(), strict=True))
+        fused += settings.opening_weight * np.array(
+            [page_cos[r.hit.passage.source] for r in ranked]
+        )
+    order = sorted(range(n), key=lambda i: (-fused[i], ranked[i].bm25_rank))
     return [
         Ranked(
             ranked[i].hit,
             ranked[i].bm25_rank,
             fused_rank=place,
-            cosine=float(cosines[i]),
+            cosine=float(cosines[i]) if embedder is not None else None,
             fused=float(fused[i]),
             also_in=ranked[i].also_in,
         )
@@ -113,16 +145,23 @@ def fuse(
     ]
 
 
-def rerank(question: str, hits: Sequence[Hit], settings: SearchSettings, k: int) -> list[Ranked]:
+def rerank(
+    question: str,
+    hits: Sequence[Hit],
+    settings: SearchSettings,
+    k: int,
+    opening: Callable[[Passage], str] | None = None,
+    terms: QuestionTerms | None = None,
+) -> list[Ranked]:
     """The best ``k`` of BM25's ``hits`` after the steps ``settings`` turn on; each hit carries
-    the sources of its collapsed duplicates."""
+    the sources of its collapsed duplicates. ``opening`` gives a passage's page opening."""
     if settings.collapse_duplicates:
         ranked = collapse_duplicates(hits)
     else:
         ranked = [Ranked(h, i) for i, h in enumerate(hits, start=1)]
     model = embedder() if settings.semantic else None
-    if model is not None:
-        ranked = fuse(question, ranked, model, settings.semantic_weight)
+    if model is not None or settings.page_weight > 0 or settings.heading_weight > 0:
+        ranked = fuse(question, ranked, model, settings, opening, terms)
     out = []
     for place, r in enumerate(ranked[:k], start=1):
         hit = replace(r.hit, also_in=r.also_in) if r.also_in else r.hit

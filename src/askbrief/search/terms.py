@@ -7,19 +7,26 @@ same weights to judge sentences, so they live here, beside the index that gives 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .analysis import analyze
 
 __all__ = ["QuestionTerms", "question_focus"]
 
+HALF = 0.5
+LONG_QUESTION = 5
+LONG_THRESHOLD = 1 / 3
+_NAMES_MIN = 0.15  # a heading must name at least this share of the question's weight
+
 
 # "What is X?", "Who was X?", "What does X do/mean/return?": X is what the answer is about, and a
 # sentence that starts with it ("X is ...", "X, the ...") is usually the answer.
 _FOCUS = (
     re.compile(
-        r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?P<x>.+?)\s*\??\s*$", re.I
+        r"^\s*(?:what|who)\s+(?:exactly\s+|really\s+|precisely\s+|actually\s+)?"
+        r"(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?P<x>.+?)\s*\??\s*$",
+        re.I,
     ),
     re.compile(
         r"^\s*what\s+(?:does|do|did)\s+(?:an?\s+|the\s+)?(?P<x>.+?)\s+"
@@ -51,7 +58,17 @@ def _defines(quote: str, focus: frozenset[str], focus_words: int) -> bool:
         if focus <= set(analyze(" ".join(words[:j]))):
             after = words[j].lower() if j < len(words) else ""
             return (
-                bool(_APPOSITION.search(words[j - 1])) or after in _COPULAS or after[:1] in "(—–-"
+                bool(_APPOSITION.search(words[j - 1]))
+                or after in _COPULAS
+                or after[:1] in "(—–-"
+                # "A reflog shows…", "Git stores…": the focus, then a verb in the present tense
+                or (
+                    j <= focus_words + 1
+                    and len(after) > 3
+                    and after.isalpha()
+                    and after[-1] == "s"
+                    and not after.endswith("ss")
+                )
             )
     return False
 
@@ -65,6 +82,9 @@ class QuestionTerms:
     focus_words: int = 0
     # term → other forms that count as the term ("larg" for "larger"; see search.morphology)
     alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the corpus's IDF, for terms of a heading that the question does not use (see ``names``)
+    idf: Callable[[str], float] | None = field(default=None, compare=False, repr=False)
+    missing: frozenset[str] = frozenset()  # question terms found nowhere in the corpus
 
     @classmethod
     def of(
@@ -73,11 +93,26 @@ class QuestionTerms:
         idf: Callable[[str], float],
         question: str = "",
         alternatives: Mapping[str, tuple[str, ...]] | None = None,
+        found: Callable[[str], bool] | None = None,
     ) -> QuestionTerms:
         focus, words = question_focus(question)
+        unique = list(dict.fromkeys(terms))
+        missing = frozenset(t for t in unique if found is not None and not found(t))
         return cls(
-            {t: idf(t) for t in dict.fromkeys(terms)}, focus, words, dict(alternatives or {})
+            {t: idf(t) for t in unique}, focus, words, dict(alternatives or {}), idf, missing
         )
+
+    @property
+    def answer_threshold(self) -> float:
+        """The coverage a quote needs for askbrief to answer rather than abstain.
+
+        Half the question's weight, as a rule. A long question (``LONG_QUESTION`` terms or more)
+        whose every term the corpus holds needs only ``LONG_THRESHOLD``: it carries words ("put
+        aside for a while", "accidentally") that an answer need not repeat. A question naming
+        something the corpus never mentions gets no such credit."""
+        if len(self.weights) >= LONG_QUESTION and not self.missing:
+            return LONG_THRESHOLD
+        return HALF
 
     def opens_with_focus(self, quote: str) -> bool:
         """True when the quote defines the question's focus (see ``_defines``)."""
@@ -99,3 +134,21 @@ class QuestionTerms:
             )
             / total
         )
+
+    def names(self, heading_terms: Iterable[str]) -> float:
+        """How squarely a heading names what the question asks about, 0 to 1: the share of the
+        heading's IDF weight that is the question's, when that is a telling part (at least
+        ``_NAMES_MIN``) of the question. "pull.rebase" names "Which setting makes git pull always
+        rebase?"; "DESCRIPTION" names nothing, and "pre-merge-commit" names "pre-commit" less."""
+        heading = set(heading_terms)
+        if not heading or not self.weights:
+            return 0.0
+        shared = [t for t in heading if t in self.weights]
+        if not shared:
+            return 0.0
+        asked = sum(self.weights[t] for t in shared)
+        if asked / (self.total or 1.0) < _NAMES_MIN:
+            return 0.0
+        idf = self.idf or (lambda _: max(self.weights.values()))
+        weight = sum(self.weights[t] if t in self.weights else idf(t) for t in heading)
+        return asked / weight if weight > 0 else 0.0

@@ -1,0 +1,149 @@
+"""What kind of sentence answers a question: a number for "how many", a reason for "why".
+
+A sentence can cover every word of a question and still not answer it: "When there are more than
+this many loose objects, git gc --auto packs them" matches "How many loose objects…?" word for
+word, while the answer is the next sentence, "The default value is 6700." The composer gives a
+small bonus to a quote that holds what the question's type asks for, and lets a sentence run on
+into the next when the next one holds it.
+
+The types and their cues are deliberately plain English patterns, the same on any corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+__all__ = ["AnswerType", "answer_type", "continues_previous", "holds_answer"]
+
+
+class AnswerType(str, Enum):
+    QUANTITY = "quantity"  # how many / how much / how long / what port
+    TIME = "time"  # when, what year: a date, or the condition under which
+    PERSON = "person"  # who
+    REASON = "reason"  # why
+    CONSEQUENCE = "consequence"  # what happens if / to / when
+    YES_NO = "yes/no"  # can / does / will / is ...?
+    PROCEDURE = "procedure"  # how do I / how can I / how to
+    NAMED = "named thing"  # which X / what X (setting, option, command, strategy)
+    DEFINITION = "definition"  # what is X / what does X mean
+    OTHER = "other"
+
+
+_Q = re.IGNORECASE
+_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
+    (
+        AnswerType.QUANTITY,
+        re.compile(
+            r"\bhow\s+(?:many|much|long|often|far|big|large|old|fast|soon)\b|"
+            r"\bwhat\s+(?:\w+\s+)?(?:port|number|percentage|size|amount|limit|version|year)\b",
+            _Q,
+        ),
+    ),
+    (AnswerType.CONSEQUENCE, re.compile(r"\bwhat\s+(?:happens|will\s+happen|happened)\b", _Q)),
+    (AnswerType.REASON, re.compile(r"^\W*(?:why|for\s+what\s+reason)\b|\bwhy\b", _Q)),
+    (AnswerType.PERSON, re.compile(r"^\W*(?:who|whom|whose)\b", _Q)),
+    (AnswerType.TIME, re.compile(r"^\W*when\b|\bwhat\s+(?:date|day|time|month)\b", _Q)),
+    (
+        AnswerType.PROCEDURE,
+        re.compile(r"\bhow\s+(?:do|can|could|should|would|to|does\s+one)\b", _Q),
+    ),
+    (
+        AnswerType.NAMED,
+        re.compile(r"^\W*(?:which|what)\s+(?!is\b|are\b|was\b|were\b|does\b|do\b)\w", _Q),
+    ),
+    (
+        AnswerType.DEFINITION,
+        re.compile(
+            r"^\W*(?:what|who)\s+(?:exactly\s+|really\s+|precisely\s+|actually\s+)?"
+            r"(?:is|are|was|were)\b|\bwhat\s+(?:does|do)\b.*\b(?:mean|do)\W*$|"
+            r"\bmeaning\s+of\b",
+            _Q,
+        ),
+    ),
+    (
+        AnswerType.YES_NO,
+        re.compile(
+            r"^\W*(?:(?:and|but|so)\s+)?(?:if\b.*?,\s*)?(?:can|could|does|do|did|is|are|was|were|will|"
+            r"would|should|may|must|has|have)\b",
+            _Q,
+        ),
+    ),
+)
+
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|"
+    r"hundred|thousand|million|billion|trillion|once|twice|dozen|half|none"
+)
+_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_CUES: dict[AnswerType, re.Pattern[str]] = {
+    AnswerType.QUANTITY: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", _Q),
+    AnswerType.TIME: re.compile(
+        rf"\b(?:1[5-9]|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:when|whenever|if|once|after|before|"
+        r"until|during|since|ago|yesterday|today|tomorrow|century|decade)\b",
+        _Q,
+    ),
+    AnswerType.PERSON: re.compile(
+        r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z.]+)+\b|\b(?:he|she|president|minister|author|founder)\b"
+    ),
+    AnswerType.REASON: re.compile(
+        r"\b(?:because|since|so\s+that|in\s+order\s+to|as\s+a\s+result|therefore|otherwise|"
+        r"reason|due\s+to|lead\s+to|leads\s+to|causes?|forced|would|means\s+that|thus|hence)\b",
+        _Q,
+    ),
+    AnswerType.CONSEQUENCE: re.compile(
+        r"\b(?:will|would|is|are|gets?|becomes?)\s+(?:\w+\s+)?(?:\w+ed|lost|kept|left|"
+        r"stopped|shown|thrown|run|done|gone|made)\b|\b(?:stops?|aborts?|fails?|discards?|"
+        r"removes?|keeps?|leaves?|results?\s+in|causes?|overwrites?|loses?|losing)\b",
+        _Q,
+    ),
+    AnswerType.YES_NO: re.compile(
+        r"\b(?:not|no|never|cannot|can't|won't|doesn't|isn't|only|always|must|refuses?|"
+        r"allowed|allows?|possible|impossible|yes|unless|none)\b|n't\b",
+        _Q,
+    ),
+    AnswerType.PROCEDURE: re.compile(
+        r"`[^`]+`|\B--?[a-z][\w-]+|\b(?:use|run|type|call|pass|set|add|enter|click|invoke|"
+        r"you\s+can|can\s+be\s+used|to\s+do\s+so|in\s+order\s+to|with\s+the)\b",
+        _Q,
+    ),
+    AnswerType.NAMED: re.compile(
+        r"\b\w+(?:\.\w+)+\b|\B--?[a-z][\w-]+|[\"“'`][^\"”'`]{2,40}[\"”'`]|\b(?:called|named|"
+        r"known\s+as|default)\b",
+        _Q,
+    ),
+    AnswerType.DEFINITION: re.compile(
+        r"\b(?:is|are|means|refers\s+to|denotes|describes|represents|is\s+called|"
+        r"is\s+known\s+as|stands\s+for)\b",
+        _Q,
+    ),
+}
+
+# A sentence that opens with one of these words leans on the sentence before it.
+_CONTINUES = re.compile(
+    r"^\W*(?:it|its|this|that|these|those|they|their|them|he|she|his|her|such|the\s+latter|"
+    r"the\s+former|then|thus|therefore|however|otherwise|instead|also|so|hence|in\s+that\s+case)\b",
+    _Q,
+)
+
+
+def answer_type(question: str) -> AnswerType:
+    """The kind of answer ``question`` asks for; the first rule that matches decides."""
+    for kind, pattern in _TYPES:
+        if pattern.search(question):
+            return kind
+    return AnswerType.OTHER
+
+
+def holds_answer(kind: AnswerType, sentence: str) -> bool:
+    """Whether ``sentence`` holds the kind of thing the question asks for."""
+    cue = _CUES.get(kind)
+    return bool(cue and cue.search(sentence))
+
+
+def continues_previous(sentence: str) -> bool:
+    """Whether ``sentence`` opens by pointing back ("It is expected to…", "This means…")."""
+    return bool(_CONTINUES.match(sentence))
