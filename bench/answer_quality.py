@@ -55,7 +55,14 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "page .2 opening .3": {"search": {"page_weight": 0.2, "opening_weight": 0.3}},
     "heading .2": {"search": {"heading_weight": 0.2}},
     "all": {"search": {"page_weight": 0.2, "opening_weight": 0.3, "heading_weight": 0.2}},
-    "all -quote sem": {"search": {"page_weight": 0.2, "opening_weight": 0.3, "heading_weight": 0.2, "quote_semantic": False}},
+    "all -quote sem": {
+        "search": {
+            "page_weight": 0.2,
+            "opening_weight": 0.3,
+            "heading_weight": 0.2,
+            "quote_semantic": False,
+        }
+    },
     "chosen": {},
 }
 
@@ -136,8 +143,10 @@ def score_row(session: Session, row: Mapping[str, Any], tally: Tally) -> None:
         tally.quote_hits += 1
         return
     tally.wrong_abstain += answer.abstained
-    shown = "ABSTAINED" if answer.abstained else " | ".join(
-        f"{c.source[-28:]}: {c.quote[:60]!r}" for c in quotes
+    shown = (
+        "ABSTAINED"
+        if answer.abstained
+        else " | ".join(f"{c.source[-28:]}: {c.quote[:60]!r}" for c in quotes)
     )
     first = ranks[0] + 1 if ranks else None
     tally.misses.append(f"MISS {question[:70]} [gold passage rank {first}] → {shown}")

@@ -66,13 +66,13 @@ class SearchSettings(_Section):
     """Fuse BM25 with WordLlama static embeddings (offline; off when wordllama is missing)."""
     semantic_weight: float = Field(default=0.5, ge=0, le=1)
     """The cosine's share of the fused score; BM25, min-max normalised, has the rest."""
-    quote_semantic: bool = True
-    """Also weigh each candidate quote by its cosine with the question (with ``semantic``)."""
-    page_weight: float = Field(default=0.0, ge=0, le=1)
+    page_weight: float = Field(default=0.1, ge=0, le=1)
     """Added weight for a passage whose page many strong candidates come from."""
-    heading_weight: float = Field(default=0.0, ge=0, le=1)
+    heading_weight: float = Field(default=0.2, ge=0, le=1)
     """Added weight for a passage whose heading names what the question asks about."""
-    opening_weight: float = Field(default=0.0, ge=0, le=1)
+    title_weight: float = Field(default=0.1, ge=0, le=1)
+    """Added weight for a passage whose page title names what the question asks about."""
+    opening_weight: float = Field(default=0.5, ge=0, le=1)
     """Added weight for the cosine between the question and the passage's page opening."""
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from .answers.compose import Similarity, abstain, compose_answer
+from .answers.compose import abstain, compose_answer
 from .cancel import CancelToken
 from .config import Settings
 from .conversations import Conversation
@@ -22,7 +22,6 @@ from .search.followup import FollowupQuery, plan_query, search
 from .search.index import Index
 from .search.library import IndexReport, Progress, open_index
 from .search.rerank import Ranked, rerank
-from .search.semantic import embedder
 from .search.terms import QuestionTerms
 from .types import Answer, Hit, Timings
 
@@ -116,13 +115,6 @@ class Session:
         ranked = rerank(question, candidates, self.settings.search, k, self.index.opening, terms)
         return ranked, terms
 
-    def _similarity(self) -> Similarity | None:
-        """Quote-level meaning, when the semantic signal is on and installed."""
-        if not (self.settings.search.semantic and self.settings.search.quote_semantic):
-            return None
-        model = embedder()
-        return model.similarities if model is not None else None
-
     def ask(
         self,
         question: str,
@@ -170,7 +162,6 @@ class Session:
                 terms,
                 max_quotes=self.settings.answer.max_quotes,
                 next_passage=self.index.next_passage,
-                similarity=self._similarity(),
             )
 
         if self.settings.backend.name == "extractive":

@@ -84,7 +84,9 @@ def test_abstain_rule_is_the_coverage_threshold(seeds_session: Session) -> None:
         _, terms = seeds_session.retrieve(q)
         assert terms.answer_threshold in (MIN_COVERAGE, 1 / 3)
         if not answer.abstained:
-            assert terms.coverage(set(analyze(answer.citations[0].quote))) > terms.answer_threshold, q
+            assert (
+                terms.coverage(set(analyze(answer.citations[0].quote))) > terms.answer_threshold
+            ), q
 
 
 def test_only_stop_words_abstain_with_a_notice(seeds_session: Session) -> None:

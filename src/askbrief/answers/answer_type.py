@@ -12,12 +12,12 @@ The types and their cues are deliberately plain English patterns, the same on an
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["AnswerType", "answer_type", "continues_previous", "holds_answer"]
 
 
-class AnswerType(str, Enum):
+class AnswerType(StrEnum):
     QUANTITY = "quantity"  # how many / how much / how long / what port
     TIME = "time"  # when, what year: a date, or the condition under which
     PERSON = "person"  # who
@@ -50,7 +50,11 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     ),
     (
         AnswerType.NAMED,
-        re.compile(r"^\W*(?:which|what)\s+(?!is\b|are\b|was\b|were\b|does\b|do\b)\w", _Q),
+        re.compile(
+            r"^\W*(?:which|what)\s+"
+            r"(?!(?:exactly\s+|really\s+|precisely\s+|actually\s+)?(?:is|are|was|were|does|do)\b)\w",
+            _Q,
+        ),
     ),
     (
         AnswerType.DEFINITION,

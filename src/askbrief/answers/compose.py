@@ -1,17 +1,15 @@
 """The extractive answer: pick the sentences that best answer a question, quote them, cite them.
 
-Each sentence of the top passages is scored by
-- how much of the question it covers, weighting each question term by its IDF (so rare, telling
-  words count more than common ones, and a term the corpus lacks counts as missing);
-- the BM25 rank of its passage, relative to the best passage;
-- the coverage of its neighbours, a little, since an answer often follows the sentence that
-  names the subject.
-Near-duplicates are dropped and the best few are quoted, best first.
+The sentences of the top passages are scored in ``answers.quotes`` (coverage of the question's
+IDF weight, passage rank, answer type, headings, meaning). Near-duplicates are dropped and the
+best few are quoted, best first.
 
 The abstain rule, measurable from the outside: askbrief answers only when some sentence (or pair
-of adjacent sentences) of the top passages covers more than ``MIN_COVERAGE`` (half) of the
-question's IDF weight, and abstains otherwise. A question whose telling words are not
-in the corpus ("lemon meringue pie") cannot pass it however common its other words are.
+of adjacent sentences) of the top passages covers more than the question's threshold of its IDF
+weight (``QuestionTerms.answer_threshold``: half, or a third for a long question whose every
+term the corpus holds), and abstains otherwise. The first quote always passes the rule on its
+own. A question whose telling words are not in the corpus ("lemon meringue pie") cannot pass it
+however common its other words are.
 """
 
 from __future__ import annotations
@@ -19,69 +17,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 
-from ..documents.sentences import sentence_spans
-from ..search.analysis import analyze
 from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
-from .answer_type import AnswerType, answer_type, continues_previous, holds_answer
+from .answer_type import answer_type
+from .quotes import Candidate, Weights, candidates
 
-__all__ = ["MIN_COVERAGE", "Similarity", "compose_answer", "markdown_escape"]
-
-# (question, quotes) → the cosine of each quote with the question
-Similarity = Callable[[str, Sequence[str]], Sequence[float]]
+__all__ = ["MIN_COVERAGE", "compose_answer", "markdown_escape"]
 
 MIN_COVERAGE = 0.5
-_RANK_WEIGHT = 0.25
-_NEIGHBOUR_WEIGHT = 0.15
 _MIN_RELATIVE = 0.55  # a quote must score at least this share of the best quote
 _DUPLICATE_JACCARD = 0.6
-_MAX_QUOTE_CHARS = 600
-_LONG_PENALTY = 0.1
-_PAIR_PENALTY = 0.05
-_UNFINISHED_PENALTY = 0.1
-_CODE_PENALTY = 0.4
-_FRAGMENT_PENALTY = 0.25
-_SHORT_PENALTY = 0.15
-_FOCUS_BONUS = 0.15
-_TYPE_BONUS = 0.15  # the quote holds what the question asks for (a number for "how many")
-_SUBJECT_BONUS = 0.2  # the passage's heading names what the question asks about
-_TITLE_BONUS = 0.1  # the page's title names it ("git-credential-cache" for "credential cache")
-_DANGLING_PENALTY = 0.05  # a sentence that leans on the one before it ("It…") reads worse alone
-_SEMANTIC_WEIGHT = 0.3  # times the cosine between the question and the quote
-_RANK_HALF = 4.0  # the rank bonus halves this many places down the reranked list
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    hit: Hit
-    start: int  # offsets into the document text
-    end: int
-    quote: str
-    terms: frozenset[str]
-    coverage: float
-    score: float
-    semantic: float | None = None  # cosine of question and quote, when the signal is on
-
-
-_WORD = re.compile(r"^[\"'“‘(\[]*[^\W\d_][^\W\d_'’-]*[,.;:!?\"'”’)\]]*$")
-_ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’)\]]*$")
-
-
-def quote_penalty(quote: str) -> float:
-    """How far ``quote`` is from a readable sentence: code, headings, fragments and very short
-    lines are real text but rarely an answer, so they lose to prose covering as much."""
-    words = quote.split()
-    if not words:
-        return 1.0
-    prose = sum(1 for w in words if _WORD.match(w)) / len(words)
-    penalty = _CODE_PENALTY * (1.0 - prose)
-    if not _ENDS_SENTENCE.search(quote):
-        penalty += _FRAGMENT_PENALTY
-    if len(words) < 4:
-        penalty += _SHORT_PENALTY
-    return penalty
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
@@ -94,103 +40,7 @@ def markdown_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def _sentences(hit: Hit, following: Passage | None) -> list[tuple[int, int]]:
-    """Sentence spans (document offsets) of a hit's passage, then the first two of the next one."""
-    p = hit.passage
-    spans = [(p.start + s, p.start + e) for s, e in sentence_spans(p.text)]
-    if following is not None and following.start == p.end:
-        spans += [
-            (following.start + s, following.start + e)
-            for s, e in sentence_spans(following.text)[:2]
-        ]
-    return spans
-
-
-def _candidates(
-    hits: Sequence[Hit],
-    question: QuestionTerms,
-    next_passage: Callable[[Passage], Passage | None] | None,
-    kind: AnswerType = AnswerType.OTHER,
-) -> list[_Candidate]:
-    """Every sentence, and every pair of adjacent sentences, of the hits, scored."""
-    if not hits:
-        return []
-    out: list[_Candidate] = []
-    for place, hit in enumerate(hits):
-        p = hit.passage
-        following = next_passage(p) if next_passage is not None else None
-        text = p.text + (
-            following.text if following is not None and following.start == p.end else ""
-        )
-        spans = _sentences(hit, following)
-        own = sum(1 for s, _ in spans if s < p.end)
-        term_sets = [set(analyze(text[s - p.start : e - p.start])) for s, e in spans]
-        covs = [question.coverage(ts) for ts in term_sets]
-        # The reranked order decides, not the raw BM25 score: fusion may have moved a passage up.
-        rank = _RANK_WEIGHT / (1.0 + place / _RANK_HALF)
-        subject = _SUBJECT_BONUS * question.names(analyze(p.heading)) + _TITLE_BONUS * (
-            question.names(analyze(p.title))
-        )
-
-        def bonuses(quote: str) -> float:
-            typed = (
-                _TYPE_BONUS if kind is not AnswerType.OTHER and holds_answer(kind, quote) else 0.0
-            )
-            focus = _FOCUS_BONUS if question.opens_with_focus(quote) else 0.0
-            long = _LONG_PENALTY if len(quote) > _MAX_QUOTE_CHARS else 0.0
-            return typed + focus + subject - long - quote_penalty(quote)
-
-        for i in range(own):
-            s, e = spans[i]
-            quote = text[s - p.start : e - p.start]
-            if covs[i] > 0:
-                neighbour = max(
-                    covs[i - 1] if i > 0 else 0.0, covs[i + 1] if i + 1 < len(covs) else 0.0
-                )
-                # A sentence that ends in a colon introduces what follows: alone it is unfinished.
-                unfinished = _UNFINISHED_PENALTY if quote.endswith(":") else 0.0
-                dangling = _DANGLING_PENALTY if i > 0 and continues_previous(quote) else 0.0
-                score = (
-                    covs[i]
-                    + rank
-                    + _NEIGHBOUR_WEIGHT * neighbour
-                    - unfinished
-                    - dangling
-                    + bonuses(quote)
-                )
-                out.append(_Candidate(hit, s, e, quote, frozenset(term_sets[i]), covs[i], score))
-            if i + 1 < len(spans):
-                s2, e2 = spans[i + 1]
-                union = term_sets[i] | term_sets[i + 1]
-                cov = question.coverage(union)
-                if cov <= 0:
-                    continue
-                # Pair a sentence with the next when that covers more, when it cannot stand
-                # alone (it introduces what follows, or is a heading or signature line), when the
-                # next one leans on it ("It is expected to…"), or when only the next one holds
-                # what the question asks for (the number, the reason).
-                first = quote
-                second = text[s2 - p.start : e2 - p.start]
-                if (
-                    cov > max(covs[i], covs[i + 1])
-                    or first.endswith(":")
-                    or not _ENDS_SENTENCE.search(first)
-                    or (covs[i] > 0 and continues_previous(second))
-                    or (
-                        covs[i] > 0
-                        and kind is not AnswerType.OTHER
-                        and holds_answer(kind, second)
-                        and not holds_answer(kind, first)
-                    )
-                ):
-                    pair = text[s - p.start : e2 - p.start]
-                    score = cov + rank - _PAIR_PENALTY + bonuses(pair)
-                    out.append(_Candidate(hit, s, e2, pair, frozenset(union), cov, score))
-    out.sort(key=lambda c: (-c.score, c.hit.passage.id, c.start))
-    return out
-
-
-def _is_duplicate(c: _Candidate, chosen: list[_Candidate]) -> bool:
+def _is_duplicate(c: Candidate, chosen: list[Candidate]) -> bool:
     for other in chosen:
         if (
             c.hit.passage.source == other.hit.passage.source
@@ -211,26 +61,19 @@ def compose_answer(
     *,
     max_quotes: int = 4,
     next_passage: Callable[[Passage], Passage | None] | None = None,
-    similarity: Similarity | None = None,
+    weights: Weights | None = None,
 ) -> Answer:
     """Quote the best sentences of ``hits`` for ``question``, or abstain. ``next_passage`` lets a
-    quote run on into the passage that follows a hit; ``similarity`` scores quotes by meaning."""
-    candidates = _candidates(hits, terms, next_passage, answer_type(question))
-    if similarity is not None and candidates:
-        cosines = similarity(question, [c.quote for c in candidates])
-        candidates = [
-            replace(c, score=c.score + _SEMANTIC_WEIGHT * cos, semantic=cos)
-            for c, cos in zip(candidates, cosines, strict=True)
-        ]
-        candidates.sort(key=lambda c: (-c.score, c.hit.passage.id, c.start))
+    quote run on into the passage that follows a hit."""
+    cands = candidates(hits, terms, next_passage, answer_type(question), weights)
     threshold = terms.answer_threshold
-    if not candidates or max(c.coverage for c in candidates) <= threshold:
+    if not cands or max(c.coverage for c in cands) <= threshold:
         return abstain(question, hits)
     # The first quote is the best one that passes the rule on its own; the rest support it.
-    lead = next(c for c in candidates if c.coverage > threshold)
+    lead = next(c for c in cands if c.coverage > threshold)
     floor = lead.score * _MIN_RELATIVE
-    chosen: list[_Candidate] = [lead]
-    for c in candidates:
+    chosen: list[Candidate] = [lead]
+    for c in cands:
         if len(chosen) >= max_quotes or c.score < floor:
             break
         if not _is_duplicate(c, chosen):

@@ -2,7 +2,8 @@
 
 Lower-cased Unicode words; numbers kept whole (``$250`` → ``250``, ``18.9`` stays ``18.9``,
 ``1,000`` → ``1000``); English stop words dropped; Snowball (Porter 2) stems, so "sanction" and
-"sanctions" meet. The choice is measured in ``bench/tokenizer_choice.py`` and explained in the README.
+"sanctions" meet. The choice is measured in ``bench/tokenizer_choice.py`` and explained in the
+README.
 """
 
 from __future__ import annotations

@@ -20,18 +20,28 @@ The BM25 score stays on each hit; the explanation (ranks, cosine, fused score) r
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..config import SearchSettings
 from ..types import Hit, Passage
 from .analysis import analyze
 from .semantic import StaticEmbedder, embedder
-from .terms import QuestionTerms
+from .terms import QuestionTerms, heading_terms
 
-__all__ = ["NEAR_DUPLICATE", "Ranked", "collapse_duplicates", "fuse", "rerank"]
+__all__ = [
+    "NEAR_DUPLICATE",
+    "SIGNALS",
+    "Ranked",
+    "collapse_duplicates",
+    "fuse",
+    "fusion_weights",
+    "rerank",
+    "signals",
+]
 
 NEAR_DUPLICATE = 0.8
 _WORD = re.compile(r"\w+")
@@ -86,58 +96,94 @@ def _embedding_text(hit: Hit) -> str:
     return f"{p.heading}\n{p.text}" if p.heading and p.heading not in p.text else p.text
 
 
-def fuse(
+SIGNALS = ("bm25", "cosine", "page", "heading", "title", "opening")
+
+
+def signals(
     question: str,
     ranked: Sequence[Ranked],
     embedder: StaticEmbedder | None,
-    settings: SearchSettings,
     opening: Callable[[Passage], str] | None = None,
     terms: QuestionTerms | None = None,
-) -> list[Ranked]:
-    """``ranked`` reordered by the fused score (see the module's docstring)."""
-    if not ranked:
-        return []
+) -> dict[str, NDArray[np.float64]]:
+    """Each candidate's evidence, one array per signal, each 0 to 1 (cosines: -1 to 1):
+
+    - ``bm25``: its BM25 score, min-max normalised over the candidates;
+    - ``cosine``: question · passage, by static embeddings;
+    - ``page``: how much of the candidates' BM25 its page gathers, relative to the best page (a
+      page that many strong candidates come from is about the question);
+    - ``heading`` / ``title``: how squarely the passage's heading or its page's title names
+      what the question asks about ("pull.rebase", "git-credential-cache(1)");
+    - ``opening``: question · the page's opening (title, name line, first lines).
+    """
     n = len(ranked)
+    zeros = np.zeros(n)
     bm25 = np.array([r.hit.score for r in ranked], dtype=np.float64)
-    spread = bm25.max() - bm25.min()
-    norm = (bm25 - bm25.min()) / spread if spread > 0 else np.ones_like(bm25)
-    w_sem = settings.semantic_weight if embedder is not None else 0.0
-    fused = (1 - w_sem) * norm
-    cosines = np.zeros(n)
-    if embedder is not None:
+    spread = bm25.max() - bm25.min() if n else 0.0
+    norm = (bm25 - bm25.min()) / spread if spread > 0 else np.ones(n)
+    per_page: dict[str, float] = {}
+    for r, s in zip(ranked, norm, strict=True):
+        per_page[r.hit.passage.source] = per_page.get(r.hit.passage.source, 0.0) + float(s)
+    top = max(per_page.values(), default=1.0) or 1.0
+    out = {
+        "bm25": norm,
+        "cosine": zeros,
+        "page": np.array([per_page[r.hit.passage.source] / top for r in ranked]),
+        "heading": zeros,
+        "title": zeros,
+        "opening": zeros,
+    }
+    if terms is not None:
+        out["heading"] = np.array(
+            [terms.names(heading_terms(r.hit.passage.heading)) for r in ranked]
+        )
+        out["title"] = np.array([terms.names(analyze(r.hit.passage.title)) for r in ranked])
+    if embedder is not None and n:
         vectors = embedder.embed([question] + [_embedding_text(r.hit) for r in ranked])
-        cosines = (vectors[1:] @ vectors[0]).astype(np.float64)
-        fused += w_sem * cosines
-    # Page evidence: a page that many strong candidates come from is about the question.
-    if settings.page_weight > 0:
-        per_page: dict[str, float] = {}
-        for r, s in zip(ranked, norm, strict=True):
-            per_page[r.hit.passage.source] = per_page.get(r.hit.passage.source, 0.0) + s
-        top = max(per_page.values()) or 1.0
-        fused += settings.page_weight * np.array(
-            [per_page[r.hit.passage.source] / top for r in ranked]
-        )
-    # A heading that names what the question asks about ("pull.rebase", "pre-commit").
-    if terms is not None and settings.heading_weight > 0:
-        # A "what is X" question is answered where X is the heading: a glossary entry, a page.
-        weight = settings.heading_weight * (2.0 if terms.focus else 1.0)
-        fused += weight * np.array([terms.names(analyze(r.hit.passage.heading)) for r in ranked])
-    # The page's opening (title, name line, summary) against the question, by meaning.
-    if embedder is not None and opening is not None and settings.opening_weight > 0:
-        sources = list(dict.fromkeys(r.hit.passage.source for r in ranked))
-        first = {r.hit.passage.source: r.hit.passage for r in reversed(ranked)}
-        vecs = embedder.embed([question] + [opening(first[s]) for s in sources])
-        page_cos = dict(zip(sources, (vecs[1:] @ vecs[0]).tolist(), strict=True))
-        fused += settings.opening_weight * np.array(
-            [page_cos[r.hit.passage.source] for r in ranked]
-        )
+        out["cosine"] = (vectors[1:] @ vectors[0]).astype(np.float64)
+        if opening is not None:
+            sources = list(dict.fromkeys(r.hit.passage.source for r in ranked))
+            first = {r.hit.passage.source: r.hit.passage for r in reversed(ranked)}
+            vecs = embedder.embed([question] + [opening(first[s]) for s in sources])
+            page_cos = dict(zip(sources, (vecs[1:] @ vecs[0]).tolist(), strict=True))
+            out["opening"] = np.array([page_cos[r.hit.passage.source] for r in ranked])
+    return out
+
+
+def fusion_weights(settings: SearchSettings, terms: QuestionTerms | None) -> dict[str, float]:
+    """Each signal's weight. Without the semantic signal, BM25 has the cosine's share too. A "what
+    is X" question leans on headings twice as much: it is answered where X is the heading."""
+    semantic = settings.semantic_weight if settings.semantic else 0.0
+    heading = settings.heading_weight * (2.0 if terms is not None and terms.focus else 1.0)
+    return {
+        "bm25": 1.0 - semantic,
+        "cosine": semantic,
+        "page": settings.page_weight,
+        "heading": heading,
+        "title": settings.title_weight,
+        "opening": settings.opening_weight if settings.semantic else 0.0,
+    }
+
+
+def fuse(
+    ranked: Sequence[Ranked],
+    evidence: Mapping[str, NDArray[np.float64]],
+    weights: Mapping[str, float],
+    semantic: bool,
+) -> list[Ranked]:
+    """``ranked`` reordered by the weighted sum of its signals."""
+    n = len(ranked)
+    fused = np.zeros(n)
+    for name, w in weights.items():
+        if w:
+            fused += w * evidence[name]
     order = sorted(range(n), key=lambda i: (-fused[i], ranked[i].bm25_rank))
     return [
         Ranked(
             ranked[i].hit,
             ranked[i].bm25_rank,
             fused_rank=place,
-            cosine=float(cosines[i]) if embedder is not None else None,
+            cosine=float(evidence["cosine"][i]) if semantic else None,
             fused=float(fused[i]),
             also_in=ranked[i].also_in,
         )
@@ -160,8 +206,9 @@ def rerank(
     else:
         ranked = [Ranked(h, i) for i, h in enumerate(hits, start=1)]
     model = embedder() if settings.semantic else None
-    if model is not None or settings.page_weight > 0 or settings.heading_weight > 0:
-        ranked = fuse(question, ranked, model, settings, opening, terms)
+    if ranked:
+        evidence = signals(question, ranked, model, opening, terms)
+        ranked = fuse(ranked, evidence, fusion_weights(settings, terms), model is not None)
     out = []
     for place, r in enumerate(ranked[:k], start=1):
         hit = replace(r.hit, also_in=r.also_in) if r.also_in else r.hit

@@ -4,8 +4,8 @@ rank-bm25's BM25Okapi floors the IDF of every term found in more than half of th
 ``epsilon × mean IDF``; on a topical corpus that makes the most common words ("china", "russia"
 in the seeds) weigh far more than terms found in slightly fewer passages. Lucene's IDF,
 ``log(1 + (N - df + 0.5) / (df + 0.5))``, is positive and monotone in ``df`` instead. The choice
-was measured (``bench/tokenizer_choice.py``) and is explained in the README. ``LuceneIdfBM25`` is the
-rank-bm25 class with that one change, used by the tests as the reference the fast engine must
+was measured (``bench/tokenizer_choice.py``) and is explained in the README. ``LuceneIdfBM25`` is
+the rank-bm25 class with that one change, used by the tests as the reference the fast engine must
 match.
 """
 

@@ -91,11 +91,6 @@ class StaticEmbedder:
         np.divide(out, norms, out=out, where=norms > 0)
         return out
 
-    def similarities(self, question: str, texts: Sequence[str]) -> list[float]:
-        """The cosine of each text with ``question``."""
-        vectors = self.embed([question, *texts])
-        return (vectors[1:] @ vectors[0]).astype(float).tolist()  # type: ignore[no-any-return]
-
 
 _load_lock = threading.Lock()
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from .analysis import analyze
 
-__all__ = ["QuestionTerms", "question_focus"]
+__all__ = ["QuestionTerms", "heading_terms", "question_focus"]
 
 HALF = 0.5
 LONG_QUESTION = 5
 LONG_THRESHOLD = 1 / 3
+CONTEXT_CREDIT = 0.5
 _NAMES_MIN = 0.15  # a heading must name at least this share of the question's weight
 
 
@@ -73,6 +74,17 @@ def _defines(quote: str, focus: frozenset[str], focus_words: int) -> bool:
     return False
 
 
+# An API entry's heading is a signature ("min(iterable, *[, key, default])¶",
+# "os.path.join(path, *paths)"): what it names is the part before the parenthesis.
+_SIGNATURE = re.compile(r"^\s*(?:[\w.]+\s+)?(?P<name>[A-Za-z_][\w.]*)\s*\(")
+
+
+def heading_terms(heading: str) -> frozenset[str]:
+    """The terms a heading names: a signature's name alone, otherwise all its terms."""
+    m = _SIGNATURE.match(heading)
+    return frozenset(analyze(m.group("name") if m else heading))
+
+
 @dataclass(frozen=True)
 class QuestionTerms:
     """The question's distinct terms and the IDF weight of each (a missing term gets the most)."""
@@ -122,18 +134,24 @@ class QuestionTerms:
     def total(self) -> float:
         return sum(self.weights.values())
 
-    def coverage(self, terms: set[str]) -> float:
+    def coverage(self, terms: set[str], context: set[str] | frozenset[str] = frozenset()) -> float:
+        """The share of the question's weight that ``terms`` hold. A term found only in
+        ``context`` (the heading a sentence sits under) counts ``CONTEXT_CREDIT`` of its weight:
+        under "min(iterable)", "Return the smallest item" is about min()."""
         total = self.total
         if total <= 0:
             return 0.0
-        return (
-            sum(
-                w
-                for t, w in self.weights.items()
-                if t in terms or any(a in terms for a in self.alternatives.get(t, ()))
-            )
-            / total
-        )
+
+        def holds(found: set[str] | frozenset[str], t: str) -> bool:
+            return t in found or any(a in found for a in self.alternatives.get(t, ()))
+
+        held = 0.0
+        for t, w in self.weights.items():
+            if holds(terms, t):
+                held += w
+            elif context and holds(context, t):
+                held += CONTEXT_CREDIT * w
+        return held / total
 
     def names(self, heading_terms: Iterable[str]) -> float:
         """How squarely a heading names what the question asks about, 0 to 1: the share of the

@@ -1,0 +1,229 @@
+"""Candidate quotes: every sentence, and some pairs of sentences, of the top passages, scored.
+
+A quote's score is a weighted sum of named features, so that ``ask --explain`` can show why a quote
+won and ``bench/answer_quality.py`` can weigh the features on every public set at once:
+
+- ``coverage``: the share of the question's IDF weight the quote holds (a term the corpus lacks
+  counts as missing), the one feature the abstain rule reads;
+- ``rank``: the passage's place in the reranked list (halving every ``RANK_HALF`` places);
+- ``neighbour``: the best coverage of the sentences either side, since an answer often follows
+  the sentence that names the subject;
+- ``typed``: the quote holds what the question's type asks for (``answers.answer_type``);
+- ``focus``: it opens by defining what a "what is X" question asks about;
+- ``heading`` / ``title``: the passage's heading or page title names what the question asks
+  about (``QuestionTerms.names``);
+- penalties for what reads badly alone: code and fragments (``prose``), an introduction ending
+  in a colon, a sentence that leans on the one before (``dangling``), very long quotes, pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+
+from ..documents.sentences import sentence_spans
+from ..search.analysis import analyze
+from ..search.terms import QuestionTerms, heading_terms
+from ..types import Hit, Passage
+from .answer_type import AnswerType, continues_previous, holds_answer
+
+__all__ = ["Candidate", "Features", "Weights", "candidates", "quote_penalty"]
+
+RANK_HALF = 4.0
+MAX_QUOTE_CHARS = 600
+_CODE_PENALTY = 0.4
+_FRAGMENT_PENALTY = 0.25
+_SHORT_PENALTY = 0.15
+
+_WORD = re.compile(r"^[\"'“‘(\[]*[^\W\d_][^\W\d_'’-]*[,.;:!?\"'”’)\]]*$")
+ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’)\]]*$")
+# Chrome that reads as no answer: an API signature with its permalink mark ("join(a, *p)¶"), or a
+# cross-reference stub ("See git-config(1).").
+_PERMALINK = re.compile(r"[¶§]\s*$", re.M)
+_STUB = re.compile(r"^\W*(?:see(?:\s+also)?|cf\.?|refer\s+to)\b[^.]{0,80}\.?\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Features:
+    """What a candidate quote is scored on; each is 0 to 1 unless said otherwise."""
+
+    coverage: float = 0.0
+    rank: float = 0.0
+    neighbour: float = 0.0
+    typed: float = 0.0
+    focus: float = 0.0
+    heading: float = 0.0
+    title: float = 0.0
+    prose: float = 0.0  # quote_penalty: 0 for a clean sentence, more for code and fragments
+    unfinished: float = 0.0
+    dangling: float = 0.0
+    long: float = 0.0
+    pair: float = 0.0
+    chrome: float = 0.0
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each feature counts; penalties are subtracted."""
+
+    coverage: float = 1.0
+    rank: float = 0.25
+    neighbour: float = 0.0
+    typed: float = 0.2
+    focus: float = 0.3
+    heading: float = 0.4
+    title: float = 0.2
+    prose: float = -1.0
+    unfinished: float = -0.1
+    dangling: float = -0.05
+    long: float = -0.1
+    pair: float = -0.05
+    chrome: float = -0.2
+
+    def score(self, f: Features) -> float:
+        return float(sum(getattr(self, k.name) * getattr(f, k.name) for k in fields(Features)))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: Hit
+    start: int  # offsets into the document text
+    end: int
+    quote: str
+    terms: frozenset[str]
+    features: Features
+    score: float = 0.0
+
+    @property
+    def coverage(self) -> float:
+        return self.features.coverage
+
+
+def quote_penalty(quote: str) -> float:
+    """How far ``quote`` is from a readable sentence: code, headings, fragments and very short
+    lines are real text but rarely an answer, so they lose to prose covering as much."""
+    words = quote.split()
+    if not words:
+        return 1.0
+    prose = sum(1 for w in words if _WORD.match(w)) / len(words)
+    penalty = _CODE_PENALTY * (1.0 - prose)
+    if not ENDS_SENTENCE.search(quote):
+        penalty += _FRAGMENT_PENALTY
+    if len(words) < 4:
+        penalty += _SHORT_PENALTY
+    return penalty
+
+
+def _chrome(quote: str) -> float:
+    return 1.0 if _PERMALINK.search(quote) or _STUB.match(quote) else 0.0
+
+
+def _sentences(hit: Hit, following: Passage | None) -> list[tuple[int, int]]:
+    """Sentence spans (document offsets) of a hit's passage, then the first two of the next one."""
+    p = hit.passage
+    spans = [(p.start + s, p.start + e) for s, e in sentence_spans(p.text)]
+    if following is not None and following.start == p.end:
+        spans += [
+            (following.start + s, following.start + e)
+            for s, e in sentence_spans(following.text)[:2]
+        ]
+    return spans
+
+
+def _pairs_with_next(
+    first: str, second: str, covs: tuple[float, float], cov: float, kind: AnswerType
+) -> bool:
+    """Whether a sentence should also be offered joined to the next one: the two cover more; the
+    first cannot stand alone (it introduces what follows, or is a heading or signature line); the
+    next leans on it ("It is expected to…"); or only the next holds what the question asks for."""
+    return (
+        cov > max(covs)
+        or first.endswith(":")
+        or not ENDS_SENTENCE.search(first)
+        or (covs[0] > 0 and continues_previous(second))
+        or (
+            covs[0] > 0
+            and kind is not AnswerType.OTHER
+            and holds_answer(kind, second)
+            and not holds_answer(kind, first)
+        )
+    )
+
+
+def candidates(
+    hits: Sequence[Hit],
+    question: QuestionTerms,
+    next_passage: Callable[[Passage], Passage | None] | None,
+    kind: AnswerType = AnswerType.OTHER,
+    weights: Weights | None = None,
+) -> list[Candidate]:
+    """Every sentence, and every pair worth offering, of the hits, scored, best first."""
+    weights = weights or Weights()
+    out: list[Candidate] = []
+    for place, hit in enumerate(hits):
+        p = hit.passage
+        following = next_passage(p) if next_passage is not None else None
+        text = p.text + (
+            following.text if following is not None and following.start == p.end else ""
+        )
+        spans = _sentences(hit, following)
+        own = sum(1 for s, _ in spans if s < p.end)
+        term_sets = [set(analyze(text[s - p.start : e - p.start])) for s, e in spans]
+        under = heading_terms(p.heading)
+        covs = [question.coverage(ts, under) for ts in term_sets]
+        # The reranked order decides, not the raw BM25 score: fusion may have moved a passage up.
+        shared = {
+            "rank": 1.0 / (1.0 + place / RANK_HALF),
+            "heading": question.names(under),
+            "title": question.names(analyze(p.title)),
+        }
+
+        def quote_features(
+            quote: str, shared: dict[str, float] = shared, **more: float
+        ) -> Features:
+            return Features(
+                typed=float(kind is not AnswerType.OTHER and holds_answer(kind, quote)),
+                focus=float(question.opens_with_focus(quote)),
+                long=float(len(quote) > MAX_QUOTE_CHARS),
+                prose=quote_penalty(quote),
+                chrome=_chrome(quote),
+                **shared,
+                **more,
+            )
+
+        for i in range(own):
+            s, e = spans[i]
+            quote = text[s - p.start : e - p.start]
+            if covs[i] > 0:
+                neighbour = max(
+                    covs[i - 1] if i > 0 else 0.0, covs[i + 1] if i + 1 < len(covs) else 0.0
+                )
+                f = quote_features(
+                    quote,
+                    coverage=covs[i],
+                    neighbour=neighbour,
+                    unfinished=float(quote.endswith(":")),
+                    dangling=float(i > 0 and continues_previous(quote)),
+                )
+                out.append(Candidate(hit, s, e, quote, frozenset(term_sets[i]), f))
+            if i + 1 < len(spans):
+                s2, e2 = spans[i + 1]
+                union = term_sets[i] | term_sets[i + 1]
+                cov = question.coverage(union, under)
+                second = text[s2 - p.start : e2 - p.start]
+                if cov > 0 and _pairs_with_next(quote, second, (covs[i], covs[i + 1]), cov, kind):
+                    pair = text[s - p.start : e2 - p.start]
+                    f = quote_features(pair, coverage=cov, pair=1.0)
+                    out.append(Candidate(hit, s, e2, pair, frozenset(union), f))
+    return rescore(out, weights)
+
+
+def rescore(cands: Sequence[Candidate], weights: Weights) -> list[Candidate]:
+    """``cands`` scored by ``weights``, best first (ties: earlier passage, earlier offset)."""
+    scored = [
+        Candidate(c.hit, c.start, c.end, c.quote, c.terms, c.features, weights.score(c.features))
+        for c in cands
+    ]
+    scored.sort(key=lambda c: (-c.score, c.hit.passage.id, c.start))
+    return scored
