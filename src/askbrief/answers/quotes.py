@@ -39,9 +39,13 @@ _SHORT_PENALTY = 0.15
 _WORD = re.compile(r"^[\"'“‘(\[]*[^\W\d_][^\W\d_'’-]*[,.;:!?\"'”’)\]]*$")
 ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’)\]]*$")
 # Chrome that reads as no answer: an API signature with its permalink mark ("join(a, *p)¶"), or a
-# cross-reference stub ("See git-config(1).").
+# pointer elsewhere ("See git-config(1).", "For details, see …").
 _PERMALINK = re.compile(r"[¶§]\s*$", re.M)
-_STUB = re.compile(r"^\W*(?:see(?:\s+also)?|cf\.?|refer\s+to)\b[^.]{0,80}\.?\s*$", re.I)
+_STUB = re.compile(
+    r"^\W*(?:see(?:\s+also)?|cf\.?|refer\s+to|(?:for|with)\s+(?:more\s+)?(?:details|information|"
+    r"an\s+example|examples)[^.]{0,40}?,\s*see)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,22 @@ def candidates(
                     pair = text[s - p.start : e2 - p.start]
                     f = quote_features(pair, coverage=cov, pair=1.0)
                     out.append(Candidate(hit, s, e2, pair, frozenset(union), f))
+            # "…git gc --auto will pack them. Some commands use it. The default value is 6700.":
+            # the sentence that names the subject, run on to the one that holds the number.
+            if i + 2 < len(spans) and covs[i] > 0 and kind is not AnswerType.OTHER:
+                s3, e3 = spans[i + 2]
+                third = text[s3 - p.start : e3 - p.start]
+                middle = text[spans[i + 1][0] - p.start : spans[i + 1][1] - p.start]
+                if (
+                    e3 - s <= MAX_QUOTE_CHARS
+                    and holds_answer(kind, third)
+                    and not holds_answer(kind, quote)
+                    and not holds_answer(kind, middle)
+                ):
+                    union = term_sets[i] | term_sets[i + 1] | term_sets[i + 2]
+                    run = text[s - p.start : e3 - p.start]
+                    f = quote_features(run, coverage=question.coverage(union, under), pair=2.0)
+                    out.append(Candidate(hit, s, e3, run, frozenset(union), f))
     return rescore(out, weights)
 
 

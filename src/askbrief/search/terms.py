@@ -43,12 +43,19 @@ _COPULAS = frozenset(
 _APPOSITION = re.compile(r"[,(:;—–]")
 
 
+# "the reflog in git", "a submodule in a repository": the setting is not the thing asked about.
+_SETTING = re.compile(
+    r"\s+(?:in|within|inside|under|for|on)\s+(?:an?\s+|the\s+)?\S+(?:\s+\S+)?$", re.I
+)
+
+
 def question_focus(question: str) -> tuple[frozenset[str], int]:
     """The terms of the thing a definition question asks about, and how many words it takes."""
     for pattern in _FOCUS:
         m = pattern.match(question)
         if m:
-            return frozenset(analyze(m.group("x"))), len(m.group("x").split())
+            x = _SETTING.sub("", m.group("x")) or m.group("x")
+            return frozenset(analyze(x)), len(x.split())
     return frozenset(), 0
 
 
