@@ -110,7 +110,7 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
         _Q,
     ),
     AnswerType.PROCEDURE: re.compile(
-        r"`[^`]+`|\B--?[a-z][\w-]+|\b(?:use|run|type|call|pass|set|add|enter|click|invoke|"
+        r"`[^`]+`|[\"“][^\"”]{2,40}[\"”]|\B--?[a-z][\w-]+|\b(?:use|run|type|call|pass|set|add|enter|click|invoke|"
         r"you\s+can|can\s+be\s+used|to\s+do\s+so|in\s+order\s+to|with\s+the)\b",
         _Q,
     ),

@@ -12,6 +12,8 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
 - ``focus``: it opens by defining what a "what is X" question asks about;
 - ``heading`` / ``title``: the passage's heading or page title names what the question asks
   about (``QuestionTerms.names``);
+- ``opener``: the quote is the first sentence under such a heading, where a reference page
+  says what the thing is ("zip(*iterables)¶ — Iterate over several iterables in parallel.");
 - penalties for what reads badly alone: code and fragments (``prose``), an introduction ending
   in a colon, a sentence that leans on the one before (``dangling``), very long quotes, pairs.
 """
@@ -59,6 +61,7 @@ class Features:
     focus: float = 0.0
     heading: float = 0.0
     title: float = 0.0
+    opener: float = 0.0  # the first sentence under a heading that names what is asked
     prose: float = 0.0  # quote_penalty: 0 for a clean sentence, more for code and fragments
     unfinished: float = 0.0
     dangling: float = 0.0
@@ -78,6 +81,7 @@ class Weights:
     focus: float = 0.3
     heading: float = 0.4
     title: float = 0.2
+    opener: float = 0.2
     prose: float = -1.0
     unfinished: float = -0.1
     dangling: float = -0.05
@@ -133,6 +137,18 @@ def _sentences(hit: Hit, following: Passage | None) -> list[tuple[int, int]]:
             for s, e in sentence_spans(following.text)[:2]
         ]
     return spans
+
+
+def _opener(p: Passage, spans: Sequence[tuple[int, int]]) -> int | None:
+    """The index of the first body sentence when ``p`` opens with its heading, else None."""
+    heading = p.heading.strip()
+    if not heading or not p.text.lstrip().startswith(heading):
+        return None
+    after = p.start + p.text.index(heading) + len(heading)
+    for i, (s, e) in enumerate(spans):
+        if e > after and p.text[max(0, s - p.start) : e - p.start].strip() != heading:
+            return i
+    return None
 
 
 def _pairs_with_next(
@@ -196,15 +212,19 @@ def candidates(
                 **more,
             )
 
+        # The first sentence of the body, when the passage opens its section with the heading.
+        opener_at = _opener(p, spans)
         for i in range(own):
             s, e = spans[i]
             quote = text[s - p.start : e - p.start]
+            opener = shared["heading"] if i == opener_at else 0.0
             if covs[i] > 0:
                 neighbour = max(
                     covs[i - 1] if i > 0 else 0.0, covs[i + 1] if i + 1 < len(covs) else 0.0
                 )
                 f = quote_features(
                     quote,
+                    opener=opener,
                     coverage=covs[i],
                     neighbour=neighbour,
                     unfinished=float(quote.endswith(":")),
@@ -218,7 +238,7 @@ def candidates(
                 second = text[s2 - p.start : e2 - p.start]
                 if cov > 0 and _pairs_with_next(quote, second, (covs[i], covs[i + 1]), cov, kind):
                     pair = text[s - p.start : e2 - p.start]
-                    f = quote_features(pair, coverage=cov, pair=1.0)
+                    f = quote_features(pair, coverage=cov, pair=1.0, opener=opener)
                     out.append(Candidate(hit, s, e2, pair, frozenset(union), f))
             # "…git gc --auto will pack them. Some commands use it. The default value is 6700.":
             # the sentence that names the subject, run on to the one that holds the number.
