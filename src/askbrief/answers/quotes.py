@@ -75,11 +75,11 @@ class Weights:
     """How much each feature counts; penalties are subtracted."""
 
     coverage: float = 1.0
-    rank: float = 0.25
+    rank: float = 0.2
     neighbour: float = 0.0
     typed: float = 0.2
     focus: float = 0.3
-    heading: float = 0.4
+    heading: float = 0.3
     title: float = 0.2
     opener: float = 0.2
     prose: float = -1.0
