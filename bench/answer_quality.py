@@ -47,22 +47,21 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
 
 # name → settings overrides; "chosen" is the default configuration.
 VARIANTS: dict[str, dict[str, Any]] = {
-    "BM25": {"search": {"collapse_duplicates": False, "semantic": False}},
-    "+collapse": {"search": {"semantic": False}},
-    "+semantic": {"search": {"collapse_duplicates": False}},
-    "page .2": {"search": {"page_weight": 0.2}},
-    "opening .3": {"search": {"opening_weight": 0.3}},
-    "page .2 opening .3": {"search": {"page_weight": 0.2, "opening_weight": 0.3}},
-    "heading .2": {"search": {"heading_weight": 0.2}},
-    "all": {"search": {"page_weight": 0.2, "opening_weight": 0.3, "heading_weight": 0.2}},
-    "all -quote sem": {
+    "BM25 alone": {
         "search": {
-            "page_weight": 0.2,
-            "opening_weight": 0.3,
-            "heading_weight": 0.2,
-            "quote_semantic": False,
+            "collapse_duplicates": False,
+            "semantic": False,
+            "page_weight": 0,
+            "heading_weight": 0,
+            "title_weight": 0,
         }
     },
+    "+ duplicates collapsed": {
+        "search": {"semantic": False, "page_weight": 0, "heading_weight": 0, "title_weight": 0}
+    },
+    "+ semantic fusion": {"search": {"page_weight": 0, "heading_weight": 0, "title_weight": 0}},
+    "+ page/heading/title": {"search": {"semantic": False}},
+    "chosen with 50 candidates": {"search": {"candidates": 50}},
     "chosen": {},
 }
 

@@ -11,7 +11,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
@@ -62,8 +62,11 @@ class SearchSettings(_Section):
     """How many BM25 passages are reranked before the best ``answer.k`` are composed from."""
     collapse_duplicates: bool = True
     """Fold identical and near-identical passages (a page shipped as .html and .txt) into one."""
-    semantic: bool = True
-    """Fuse BM25 with WordLlama static embeddings (offline; off when wordllama is missing)."""
+    semantic: bool | Literal["auto"] = "auto"
+    """Fuse BM25 with WordLlama static embeddings (offline). "auto": on for corpora of at least
+    ``semantic_min_passages`` passages, where it pays for loading the model (about 0.15 s)."""
+    semantic_min_passages: int = Field(default=2000, ge=0)
+    """With semantic = "auto", the corpus size from which the semantic signal is on."""
     semantic_weight: float = Field(default=0.5, ge=0, le=1)
     """The cosine's share of the fused score; BM25, min-max normalised, has the rest."""
     page_weight: float = Field(default=0.1, ge=0, le=1)

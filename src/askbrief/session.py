@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .answers.compose import abstain, compose_answer
+from .answers.explain import explanation
 from .cancel import CancelToken
 from .config import Settings
 from .conversations import Conversation
@@ -108,12 +109,26 @@ class Session:
     ) -> tuple[list[Ranked], QuestionTerms]:
         """The best ``k`` passages for ``question`` with why each ranks where it does: BM25
         finds ``search.candidates`` of them, ``search.rerank`` orders them."""
+        ranked, terms, _ = self._rank(question, k, conversation)
+        return ranked, terms
+
+    def _rank(
+        self, question: str, k: int | None, conversation: Conversation | None
+    ) -> tuple[list[Ranked], QuestionTerms, FollowupQuery]:
         query = self.plan(question, conversation)
         k = k or self.settings.answer.k
         candidates = search(self.index, query, max(k, self.settings.search.candidates))
         terms = query.question_terms(self.index, question)
-        ranked = rerank(question, candidates, self.settings.search, k, self.index.opening, terms)
-        return ranked, terms
+        ranked = rerank(
+            question,
+            candidates,
+            self.settings.search,
+            k,
+            self.index.opening,
+            terms,
+            n_passages=self.index.n_passages,
+        )
+        return ranked, terms, query
 
     def ask(
         self,
@@ -124,6 +139,7 @@ class Session:
         history: Sequence[tuple[str, str]] | None = None,
         conversation: Conversation | None = None,
         cancel: CancelToken | None = None,
+        explain: bool = False,
     ) -> Answer:
         """Answer ``question`` from the corpus; never raises for an unanswerable question.
 
@@ -133,17 +149,14 @@ class Session:
         first; by default the conversation's turns) is sent along, the backend module choosing
         the newest that fit; if the backend fails, the extractive answer comes back with a notice
         saying so. Saving the turn is the caller's job (``ConversationStore.append``).
+        With ``explain``, the answer carries why each quote was chosen (``answers.explain``).
         """
         question = clean_question(question)
         t0 = time.perf_counter()
         index_was_open = self._index is not None
         _ = self.index
         t1 = time.perf_counter()
-        query = self.plan(question, conversation)
-        k = k or self.settings.answer.k
-        candidates = search(self.index, query, max(k, self.settings.search.candidates))
-        terms = query.question_terms(self.index, question)
-        ranked = rerank(question, candidates, self.settings.search, k, self.index.opening, terms)
+        ranked, terms, query = self._rank(question, k, conversation)
         hits = [r.hit for r in ranked]
         t2 = time.perf_counter()
         if history is None:
@@ -162,6 +175,7 @@ class Session:
                 terms,
                 max_quotes=self.settings.answer.max_quotes,
                 next_passage=self.index.next_passage,
+                explain=explain,
             )
 
         if self.settings.backend.name == "extractive":
@@ -181,6 +195,13 @@ class Session:
             )
         t3 = time.perf_counter()
         load_ms = 0.0 if index_was_open else (t1 - t0) * 1000
+        if explain:
+            # An LLM's answer and an abstention have no quote reasons; the rest still applies.
+            quotes = (answer.explanation or {}).get("quotes", [])
+            answer = replace(
+                answer,
+                explanation=explanation(question, terms, ranked, query.context_terms, quotes),
+            )
         return replace(
             answer,
             context_terms=query.context_terms,

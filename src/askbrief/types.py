@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "Answer",
@@ -128,9 +129,11 @@ class Answer:
     sent_passages: tuple[int, ...] = ()  # passage ids sent to an LLM backend
     context_terms: tuple[str, ...] = ()  # terms borrowed from earlier turns of a conversation
     conversation: str | None = None
+    # why each quote was chosen (answers.explain), when asked for
+    explanation: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "question": self.question,
             "answer": self.markdown,
             "abstained": self.abstained,
@@ -146,3 +149,6 @@ class Answer:
             "context_terms": list(self.context_terms),
             "conversation": self.conversation,
         }
+        if self.explanation is not None:
+            out["explain"] = self.explanation
+        return out

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
 from .answer_type import answer_type
+from .explain import quote_reasons
 from .quotes import Candidate, Weights, candidates
 
 __all__ = ["MIN_COVERAGE", "compose_answer", "markdown_escape"]
@@ -62,6 +63,7 @@ def compose_answer(
     max_quotes: int = 4,
     next_passage: Callable[[Passage], Passage | None] | None = None,
     weights: Weights | None = None,
+    explain: bool = False,
 ) -> Answer:
     """Quote the best sentences of ``hits`` for ``question``, or abstain. ``next_passage`` lets a
     quote run on into the passage that follows a hit."""
@@ -100,6 +102,7 @@ def compose_answer(
         abstained=False,
         citations=citations,
         hits=tuple(hits),
+        explanation={"quotes": quote_reasons(chosen, weights)} if explain else None,
     )
 
 

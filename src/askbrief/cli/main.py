@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="the question (quote it, or not)")
     ask.add_argument("-k", type=int, metavar="N", help="passages to compose the answer from")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--explain", action="store_true", help="also show why each quote was chosen")
 
     sub.add_parser(
         "chat",
@@ -203,7 +204,13 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     from ..answers.render import StreamEcho
 
     echo = StreamEcho(sys.stdout)
-    answer = session.ask(question, k=args.k, conversation=conv, on_text=None if args.json else echo)
+    answer = session.ask(
+        question,
+        k=args.k,
+        conversation=conv,
+        on_text=None if args.json else echo,
+        explain=args.explain,
+    )
     if answer.timings.load_ms == 0:
         load_ms = (
             (time.perf_counter() - t0) * 1000
@@ -223,6 +230,10 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(echo.finish(answer))
+        if answer.explanation is not None:
+            from ..answers.explain import render_explanation
+
+            sys.stdout.write("\n" + render_explanation(answer.explanation))
     return 0
 
 

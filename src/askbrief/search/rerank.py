@@ -150,18 +150,27 @@ def signals(
     return out
 
 
-def fusion_weights(settings: SearchSettings, terms: QuestionTerms | None) -> dict[str, float]:
+def semantic_on(settings: SearchSettings, n_passages: int) -> bool:
+    """Whether the semantic signal is on for a corpus of ``n_passages``."""
+    if settings.semantic == "auto":
+        return n_passages >= settings.semantic_min_passages
+    return bool(settings.semantic)
+
+
+def fusion_weights(
+    settings: SearchSettings, terms: QuestionTerms | None, semantic: bool = True
+) -> dict[str, float]:
     """Each signal's weight. Without the semantic signal, BM25 has the cosine's share too. A "what
     is X" question leans on headings twice as much: it is answered where X is the heading."""
-    semantic = settings.semantic_weight if settings.semantic else 0.0
+    share = settings.semantic_weight if semantic else 0.0
     heading = settings.heading_weight * (2.0 if terms is not None and terms.focus else 1.0)
     return {
-        "bm25": 1.0 - semantic,
-        "cosine": semantic,
+        "bm25": 1.0 - share,
+        "cosine": share,
         "page": settings.page_weight,
         "heading": heading,
         "title": settings.title_weight,
-        "opening": settings.opening_weight if settings.semantic else 0.0,
+        "opening": settings.opening_weight if semantic else 0.0,
     }
 
 
@@ -198,6 +207,8 @@ def rerank(
     k: int,
     opening: Callable[[Passage], str] | None = None,
     terms: QuestionTerms | None = None,
+    *,
+    n_passages: int = 0,
 ) -> list[Ranked]:
     """The best ``k`` of BM25's ``hits`` after the steps ``settings`` turn on; each hit carries
     the sources of its collapsed duplicates. ``opening`` gives a passage's page opening."""
@@ -205,10 +216,11 @@ def rerank(
         ranked = collapse_duplicates(hits)
     else:
         ranked = [Ranked(h, i) for i, h in enumerate(hits, start=1)]
-    model = embedder() if settings.semantic else None
+    model = embedder() if semantic_on(settings, n_passages) else None
     if ranked:
         evidence = signals(question, ranked, model, opening, terms)
-        ranked = fuse(ranked, evidence, fusion_weights(settings, terms), model is not None)
+        weights = fusion_weights(settings, terms, model is not None)
+        ranked = fuse(ranked, evidence, weights, model is not None)
     out = []
     for place, r in enumerate(ranked[:k], start=1):
         hit = replace(r.hit, also_in=r.also_in) if r.also_in else r.hit

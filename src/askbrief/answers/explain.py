@@ -1,0 +1,113 @@
+"""Why each quote was chosen: what ``ask --explain`` prints and ``--json --explain`` carries.
+
+Users trust what they can inspect. The explanation names the question's terms with their IDF
+weights (and which were borrowed from the conversation or are missing from the corpus), the
+answer type the question asks for, the coverage the abstain rule wants, and for each quote its
+passage's BM25 and fused ranks, the cosine of passage and question when the semantic signal is
+on, and the features its score was made of (``answers.quotes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from typing import Any
+
+from ..search.rerank import Ranked
+from ..search.terms import QuestionTerms
+from .answer_type import answer_type
+from .quotes import Candidate, Features, Weights
+
+__all__ = ["explanation", "quote_reasons", "render_explanation"]
+
+
+def quote_reasons(
+    chosen: Sequence[Candidate], weights: Weights | None = None
+) -> list[dict[str, Any]]:
+    """For each chosen quote (in citation order): its passage, coverage, score, and the features
+    that counted (those with a weight)."""
+    weights = weights or Weights()
+    return [
+        {
+            "n": n,
+            "passage": c.hit.passage.id,
+            "coverage": round(c.coverage, 3),
+            "score": round(c.score, 3),
+            "features": {
+                f.name: round(getattr(c.features, f.name), 3)
+                for f in fields(Features)
+                if getattr(c.features, f.name) and getattr(weights, f.name) and f.name != "coverage"
+            },
+        }
+        for n, c in enumerate(chosen, start=1)
+    ]
+
+
+def explanation(
+    question: str,
+    terms: QuestionTerms,
+    ranked: Sequence[Ranked],
+    context_terms: Sequence[str],
+    quotes: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """The whole explanation as plain JSON-ready data."""
+    by_passage = {r.hit.passage.id: r for r in ranked}
+    borrowed = set(context_terms)
+    reasons = []
+    for q in quotes:
+        r = by_passage.get(q["passage"])
+        reasons.append(
+            {
+                **q,
+                "bm25_rank": r.bm25_rank if r else None,
+                "fused_rank": r.fused_rank if r else None,
+                "cosine": round(r.cosine, 3) if r and r.cosine is not None else None,
+                "also_in": list(r.also_in) if r else [],
+            }
+        )
+    return {
+        "terms": [
+            {
+                "term": t,
+                "weight": round(w, 3),
+                "borrowed": t in borrowed,
+                "missing": t in terms.missing,
+            }
+            for t, w in sorted(terms.weights.items(), key=lambda kv: -kv[1])
+        ],
+        "answer_type": answer_type(question).value,
+        "focus": sorted(terms.focus),
+        "threshold": round(terms.answer_threshold, 3),
+        "quotes": reasons,
+    }
+
+
+def _term(t: Mapping[str, Any]) -> str:
+    mark = " (borrowed)" if t["borrowed"] else " (not in the corpus)" if t["missing"] else ""
+    return f"{t['term']} {t['weight']:.2f}{mark}"
+
+
+def render_explanation(expl: Mapping[str, Any]) -> str:
+    """The explanation as plain text, a few lines per quote."""
+    lines = [
+        "Why these quotes",
+        "  question terms (IDF weight): " + ", ".join(_term(t) for t in expl["terms"]),
+        f"  answer type: {expl['answer_type']}"
+        + (f" (about: {', '.join(expl['focus'])})" if expl["focus"] else ""),
+        f"  to answer, a quote must cover more than {expl['threshold']:.0%} of the question's"
+        " weight",
+    ]
+    for q in expl["quotes"]:
+        cos = f", cosine {q['cosine']:.2f}" if q["cosine"] is not None else ""
+        lines.append(
+            f"  [{q['n']}] passage ranked {q['bm25_rank']} by BM25, {q['fused_rank']} after "
+            f"reranking{cos}; the quote covers {q['coverage']:.0%}, score {q['score']:.2f}"
+        )
+        feats = ", ".join(f"{k} {v:g}" for k, v in q["features"].items())
+        if feats:
+            lines.append(f"      {feats}")
+        if q["also_in"]:
+            lines.append(f"      same text also in {', '.join(q['also_in'])}")
+    if not expl["quotes"]:
+        lines.append("  no quote passed the rule: askbrief abstained")
+    return "\n".join(lines) + "\n"
