@@ -146,7 +146,8 @@ def _opener(p: Passage, spans: Sequence[tuple[int, int]]) -> int | None:
         return None
     after = p.start + p.text.index(heading) + len(heading)
     for i, (s, e) in enumerate(spans):
-        if e > after and p.text[max(0, s - p.start) : e - p.start].strip() != heading:
+        line = p.text[max(0, s - p.start) : e - p.start].strip().rstrip("¶§").strip()
+        if e > after and line != heading:
             return i
     return None
 
@@ -191,7 +192,14 @@ def candidates(
         own = sum(1 for s, _ in spans if s < p.end)
         term_sets = [set(analyze(text[s - p.start : e - p.start])) for s, e in spans]
         under = heading_terms(p.heading)
-        covs = [question.coverage(ts, under) for ts in term_sets]
+        # The first sentence of the body, when the passage opens its section with the heading:
+        # it is read as what the heading names ("zip(*iterables)¶ — Iterate over…"), so the
+        # heading's terms count in full for it, and at half for the sentences after it.
+        opener_at = _opener(p, spans)
+        covs = [
+            question.coverage(ts | under if i == opener_at else ts, under)
+            for i, ts in enumerate(term_sets)
+        ]
         # The reranked order decides, not the raw BM25 score: fusion may have moved a passage up.
         shared = {
             "rank": 1.0 / (1.0 + place / RANK_HALF),
@@ -212,8 +220,6 @@ def candidates(
                 **more,
             )
 
-        # The first sentence of the body, when the passage opens its section with the heading.
-        opener_at = _opener(p, spans)
         for i in range(own):
             s, e = spans[i]
             quote = text[s - p.start : e - p.start]
@@ -238,7 +244,15 @@ def candidates(
                 second = text[s2 - p.start : e2 - p.start]
                 if cov > 0 and _pairs_with_next(quote, second, (covs[i], covs[i + 1]), cov, kind):
                     pair = text[s - p.start : e2 - p.start]
-                    f = quote_features(pair, coverage=cov, pair=1.0, opener=opener)
+                    # A heading line with the sentence it heads is one unit, the defined term
+                    # with its definition ("global interpreter lock — The mechanism…").
+                    heads = i + 1 == opener_at
+                    f = quote_features(
+                        pair,
+                        coverage=max(cov, covs[i + 1]) if heads else cov,
+                        pair=0.0 if heads else 1.0,
+                        opener=shared["heading"] if heads else opener,
+                    )
                     out.append(Candidate(hit, s, e2, pair, frozenset(union), f))
             # "…git gc --auto will pack them. Some commands use it. The default value is 6700.":
             # the sentence that names the subject, run on to the one that holds the number.

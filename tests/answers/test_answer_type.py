@@ -1,0 +1,57 @@
+"""What kind of sentence answers a question, read off the question's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from askbrief.answers.answer_type import AnswerType, answer_type, continues_previous, holds_answer
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many loose objects pile up before git gc packs them?", AnswerType.QUANTITY),
+        ("How much Russian gas will the pipeline deliver?", AnswerType.QUANTITY),
+        ("What TCP port does git daemon listen on by default?", AnswerType.QUANTITY),
+        ("When did Putin visit Beijing?", AnswerType.TIME),
+        ("Who is Yun Sun?", AnswerType.PERSON),
+        ("Why did exports of smartphones fall?", AnswerType.REASON),
+        ("What happens if my pre-commit hook fails?", AnswerType.CONSEQUENCE),
+        ("Can the same branch be checked out in two worktrees?", AnswerType.YES_NO),
+        ("If I add a tracked file to .gitignore, will git stop tracking it?", AnswerType.YES_NO),
+        ("How do I put my changes aside for a while?", AnswerType.PROCEDURE),
+        ("Which merge strategy does git use by default?", AnswerType.NAMED),
+        ("What is a bare repository?", AnswerType.DEFINITION),
+        ("What exactly is a git submodule?", AnswerType.DEFINITION),
+        ("Tell me about the bridge.", AnswerType.OTHER),
+    ],
+)
+def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerType) -> None:
+    assert answer_type(question) is kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "sentence", "holds"),
+    [
+        (AnswerType.QUANTITY, "The default value is 6700.", True),
+        (AnswerType.QUANTITY, "It shows the usual three lines of context.", True),
+        (AnswerType.QUANTITY, "Loose objects are packed when there are too many.", False),
+        (AnswerType.TIME, "Putin visited Beijing in February 2022.", True),
+        (AnswerType.REASON, "Exports fell because buyers feared sanctions.", True),
+        (AnswerType.REASON, "Exports fell sharply.", False),
+        (AnswerType.YES_NO, "By default, add refuses to create a new worktree.", True),
+        (AnswerType.PROCEDURE, "Use git stash to record the current state.", True),
+        (AnswerType.NAMED, "Set pull.rebase to true.", True),
+        (AnswerType.OTHER, "Anything at all.", False),
+    ],
+)
+def test_a_sentence_holds_what_the_type_asks_for(
+    kind: AnswerType, sentence: str, holds: bool
+) -> None:
+    assert holds_answer(kind, sentence) is holds
+
+
+def test_a_sentence_opening_with_a_pronoun_continues_the_one_before() -> None:
+    assert continues_previous("It is expected to provide 18.9 billion cubic meters.")
+    assert continues_previous("This means the branch is gone.")
+    assert not continues_previous("Italy is expected to grow.")

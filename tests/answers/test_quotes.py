@@ -1,0 +1,104 @@
+"""Quotes that answer the question, not just match it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from askbrief.config import Settings
+from askbrief.session import Session
+from conftest import write_corpus
+
+
+# Other pages, so that the words of the page under test are rare, as in a real manual.
+FILLER = {
+    f"manual/page-{i:02d}.txt": (
+        f"Chapter {i}\n\nThis chapter describes the settings of part {i} and how the program "
+        f"reads its configuration files. Each setting has a default that applies when the file "
+        f"does not name it. Commands print their results to the terminal.\n"
+    )
+    for i in range(30)
+}
+
+
+def _session(tmp_path: Path, files: dict[str, str]) -> Session:
+    settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "cache")}})
+    session = Session(settings, write_corpus(tmp_path / "corpus", {**FILLER, **files}))
+    session.open()
+    return session
+
+
+def test_a_how_much_question_quotes_the_sentence_with_the_number(seeds_session: Session) -> None:
+    """The sentence naming the pipeline runs on into the one that says how much it delivers."""
+    answer = seeds_session.ask("How much Russian gas will the Eastern Route pipeline deliver?")
+    assert "18.9 billion cubic meters" in answer.citations[0].quote
+
+
+def test_the_number_two_sentences_on_is_quoted_with_its_subject(tmp_path: Path) -> None:
+    text = (
+        "Garbage collection\n\n"
+        "When there are more than this many loose objects in the repository, the collector "
+        "packs the loose objects together. Some commands run the collector from time to time "
+        "to keep things tidy. The default value is 6700.\n\n"
+        "Packing loose objects saves space and makes lookups faster for every command.\n"
+    )
+    session = _session(tmp_path, {"gc.txt": text})
+    answer = session.ask("How many loose objects pile up before the collector packs them?")
+    assert any("6700" in c.quote for c in answer.citations[:3])
+    assert any("6700" in c.quote and "loose objects" in c.quote for c in answer.citations[:3])
+
+
+def test_a_definition_comes_from_the_entry_whose_heading_names_it(tmp_path: Path) -> None:
+    glossary = (
+        "<html><head><title>Glossary</title></head><body><dl>"
+        "<dt>reflog</dt><dd><p>A reflog shows the local history of a ref.</p></dd>"
+        "<dt>tag</dt><dd><p>A ref that points to a commit or another object.</p></dd>"
+        "</dl></body></html>"
+    )
+    options = "\n\n".join(
+        f"--opt{i}\n\nCreate a reflog entry for option {i} when the reflog is enabled."
+        for i in range(8)
+    )
+    session = _session(tmp_path, {"glossary.html": glossary, "options.txt": options})
+    answer = session.ask("What is the reflog?")
+    assert answer.citations[0].source == "glossary.html"
+    assert "shows the local history" in answer.citations[0].quote
+
+
+def test_a_pointer_elsewhere_is_not_the_answer(tmp_path: Path) -> None:
+    text = (
+        "Worktrees\n\n"
+        "See git-worktree(1) and git-config(1) for how worktrees are configured and listed.\n\n"
+        "A worktree is a working tree linked to a repository, so you can check out more than "
+        "one branch at a time.\n"
+    )
+    session = _session(tmp_path, {"worktree.txt": text})
+    answer = session.ask("What is a worktree?")
+    assert not answer.citations[0].quote.startswith("See ")
+
+
+def test_an_api_signature_is_not_quoted_before_its_description(tmp_path: Path) -> None:
+    def entry(name: str, signature: str, text: str) -> str:
+        return (
+            f'<dt id="{name}">{signature}<a class="headerlink" href="#{name}">¶</a></dt>'
+            f"<dd><p>{text}</p></dd>"
+        )
+
+    page = (
+        "<html><head><title>Built-in functions</title></head><body><dl>"
+        + entry("min", "min(iterable, *, key=None)", "Return the smallest item in an iterable.")
+        + entry(
+            "zip",
+            "zip(*iterables, strict=False)",
+            "Iterate over several iterables in parallel, producing tuples with an item from "
+            "each one.</p><p>Another way to think of zip() is that it turns rows into columns.",
+        )
+        + entry("sorted", "sorted(iterable, *, key=None)", "Return a new sorted list.")
+        + "</dl></body></html>"
+    )
+    other = "The zipfile module reads and writes zip archives. A zip file holds members.\n"
+    session = _session(tmp_path, {"functions.html": page, "zipfile.txt": other})
+    answer = session.ask("What does zip() do?")
+    first = answer.citations[0]
+    assert first.source == "functions.html"
+    assert first.quote.startswith("Iterate over several iterables in parallel")
+    assert "¶" not in first.quote
