@@ -8,7 +8,6 @@ from askbrief.config import Settings
 from askbrief.session import Session
 from conftest import write_corpus
 
-
 # Other pages, so that the words of the page under test are rare, as in a real manual.
 FILLER = {
     f"manual/page-{i:02d}.txt": (
