@@ -135,7 +135,7 @@ class FollowupQuery:
         weights = {t: w * self.own_weight(t) for t, w in own.weights.items()}
         for t, w in self.context.items():
             weights[t] = index.term_idf(t) * w * COMPOSE_CONTEXT
-        return replace(own, weights=weights)
+        return replace(own, weights=weights, borrowed=frozenset(self.context) - own.weights.keys())
 
 
 def find_document(index: Index, source: str) -> DocRecord | None:

@@ -104,6 +104,7 @@ class QuestionTerms:
     # the corpus's IDF, for terms of a heading that the question does not use (see ``names``)
     idf: Callable[[str], float] | None = field(default=None, compare=False, repr=False)
     missing: frozenset[str] = frozenset()  # question terms found nowhere in the corpus
+    borrowed: frozenset[str] = frozenset()  # terms lent by earlier turns of a conversation
 
     @classmethod
     def of(
@@ -125,11 +126,12 @@ class QuestionTerms:
     def answer_threshold(self) -> float:
         """The coverage a quote needs for askbrief to answer rather than abstain.
 
-        Half the question's weight, as a rule. A long question (``LONG_QUESTION`` terms or more)
+        Half the question's weight, as a rule. A long question (``LONG_QUESTION`` own terms or more)
         whose every term the corpus holds needs only ``LONG_THRESHOLD``: it carries words ("put
         aside for a while", "accidentally") that an answer need not repeat. A question naming
         something the corpus never mentions gets no such credit."""
-        if len(self.weights) >= LONG_QUESTION and not self.missing:
+        own = len(self.weights) - len(self.borrowed & self.weights.keys())
+        if own >= LONG_QUESTION and not self.missing:
             return LONG_THRESHOLD
         return HALF
 
