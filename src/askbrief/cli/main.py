@@ -92,6 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="corpus folder")
     index.add_argument("--rebuild", action="store_true", help="ignore the saved index")
 
+    sub.add_parser(
+        "mcp",
+        parents=[common],
+        help="serve the corpus to agents over MCP (stdio)",
+        description="Serve the corpus as a Model Context Protocol server on stdin/stdout, with "
+        "three tools: ask (a cited answer), search (passages) and read_source (the text around "
+        "a quote). Meant to be started by an MCP client such as Claude Desktop.",
+    )
+
     from .admin import add_config_parser, add_history_parser
 
     add_history_parser(sub, common)
@@ -240,10 +249,22 @@ def _cmd_app(args: argparse.Namespace) -> int:
     return run_app(_settings(args), args.corpus)
 
 
+def _cmd_mcp(args: argparse.Namespace) -> int:
+    from ..mcp import serve
+
+    return serve(_session(args))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    commands = {"ask": _cmd_ask, "chat": _cmd_chat, "index": _cmd_index, None: _cmd_app}
+    commands = {
+        "ask": _cmd_ask,
+        "chat": _cmd_chat,
+        "index": _cmd_index,
+        "mcp": _cmd_mcp,
+        None: _cmd_app,
+    }
     try:
         if args.command in ("history", "config"):
             from .admin import run_admin
