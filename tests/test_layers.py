@@ -32,8 +32,10 @@ LAYERS: dict[str, int] = {
     "search": 2,
     "answers": 3,
     "session": 4,
+    "api": 4,  # the Python API beside session: askbrief.open() -> Corpus
     "cli": 5,
     "tui": 5,
+    "mcp": 5,
     "": 5,  # the package's front door, askbrief/__init__.py
 }
 UI_ONLY = {"textual": "tui"}

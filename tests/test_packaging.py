@@ -47,9 +47,12 @@ def test_wheel_contains_seeds_prompts_and_encoding(wheel: Path) -> None:
     assert "askbrief/data/cl100k_base.tiktoken" in names
 
 
-def test_installed_wheel_answers_from_another_directory_offline(
-    wheel: Path, tmp_path: Path
-) -> None:
+@pytest.fixture(scope="module")
+def installed(
+    wheel: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path, dict[str, str]]:
+    """A fresh venv with the wheel installed: (its python, a folder outside the repo, env)."""
+    tmp_path = tmp_path_factory.mktemp("installed")
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
@@ -86,6 +89,13 @@ def test_installed_wheel_answers_from_another_directory_offline(
         "HTTPS_PROXY": "http://127.0.0.1:9",
         "HTTP_PROXY": "http://127.0.0.1:9",
     }
+    return py, work, env
+
+
+def test_installed_wheel_answers_from_another_directory_offline(
+    installed: tuple[Path, Path, dict[str, str]],
+) -> None:
+    py, work, env = installed
     p = subprocess.run(
         [str(py), "-m", "askbrief.cli", "ask", "--json", "Who is Yun Sun?"],
         capture_output=True,
@@ -104,4 +114,58 @@ def test_installed_wheel_answers_from_another_directory_offline(
         cwd=work,
         env=env,
     ).stdout
-    assert where.startswith(str(env_dir))
+    assert where.startswith(str(py.parents[1]))
+
+
+def readme_api_example() -> str:
+    """The README's Python example, the first ``python`` block under "Use it from Python"."""
+    section = (REPO / "README.md").read_text().split("## Use it from Python", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_api_example_runs_from_a_fresh_install(
+    installed: tuple[Path, Path, dict[str, str]],
+) -> None:
+    py, work, env = installed
+    p = subprocess.run(
+        [str(py), "-c", readme_api_example()],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=120,
+    )
+    assert p.returncode == 0, p.stderr
+    assert "$250 billion" in p.stdout and "003_5d636d802b44493d.txt" in p.stdout
+
+
+def test_a_script_uses_the_python_api_from_a_fresh_install(
+    installed: tuple[Path, Path, dict[str, str]],
+) -> None:
+    py, work, env = installed
+    script = """
+import json, sys
+import askbrief
+assert "numpy" not in sys.modules  # importing askbrief is cheap; open() loads the engine
+docs = askbrief.open()
+answer = docs.ask("What annual trade target did Xi and Putin agree on?")
+first = answer.citations[0]
+span = docs.read_source(first.source, first.start, first.end)
+hits = docs.search("bilateral trade", k=3)
+print(json.dumps({
+    "file": askbrief.__file__,
+    "answer": json.loads(answer.to_json()),
+    "span": span.text,
+    "hits": [[h.rank, h.source, h.text] for h in hits],
+}))
+"""
+    p = subprocess.run(
+        [str(py), "-c", script], capture_output=True, text=True, cwd=work, env=env, timeout=120
+    )
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["file"].startswith(str(py.parents[1]))
+    first = out["answer"]["citations"][0]
+    assert "$250 billion" in first["quote"] and out["span"] == first["quote"]
+    assert [h[0] for h in out["hits"]] == [1, 2, 3]
+    assert all("trade" in h[2].lower() for h in out["hits"])

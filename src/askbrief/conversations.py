@@ -66,6 +66,15 @@ class Conversation:
     def title(self) -> str:
         return self.turns[0].question if self.turns else "(empty conversation)"
 
+    def add(self, answer: Answer, time: str = "") -> Turn:
+        """Add a finished turn in memory (``ConversationStore.append`` also saves it), so the
+        next question is asked as a follow-up of it."""
+        data = answer.as_json()
+        data["conversation"] = self.id or None
+        turn = Turn(answer.question, data, time)
+        self.turns.append(turn)
+        return turn
+
 
 class ConversationStore:
     """The folder of saved conversations."""
@@ -91,12 +100,10 @@ class ConversationStore:
         """Save a finished turn and add it to ``conv``."""
         data = answer.as_json()
         data["conversation"] = conv.id
-        turn = Turn(answer.question, data, datetime.now(UTC).isoformat(timespec="seconds"))
-        self._append(
-            conv.id, {"type": "turn", "question": turn.question, "answer": data, "time": turn.time}
-        )
-        conv.turns.append(turn)
-        return turn
+        time = datetime.now(UTC).isoformat(timespec="seconds")
+        record = {"type": "turn", "question": answer.question, "answer": data, "time": time}
+        self._append(conv.id, record)
+        return conv.add(answer, time)
 
     def _append(self, conv_id: str, record: dict[str, Any]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ __all__ = [
     "IndexError_",
     "QuestionError",
     "SkipFile",
+    "UsageError",
 ]
 
 
@@ -33,7 +34,12 @@ class IndexError_(AskbriefError):
     """The saved index cannot be read or written."""
 
 
-class QuestionError(AskbriefError):
+class UsageError(AskbriefError):
+    """An argument is out of range or malformed (``-k 0``, offsets past a document's end, a
+    source outside the corpus): the caller's mistake, exit status 2 in the CLI."""
+
+
+class QuestionError(UsageError):
     """The question cannot be asked as given (empty, only punctuation, ...)."""
 
 

@@ -17,7 +17,8 @@ from .answers.explain import explanation
 from .cancel import CancelToken
 from .config import Settings
 from .conversations import Conversation
-from .errors import QuestionError
+from .documents.corpus import SUPPORTED_SUFFIXES
+from .errors import CorpusError, QuestionError
 from .resources import bundled_dir
 from .search.followup import FollowupQuery, plan_query, search
 from .search.index import Index
@@ -26,9 +27,17 @@ from .search.rerank import Ranked, rerank
 from .search.terms import QuestionTerms
 from .types import Answer, Hit, Timings
 
-__all__ = ["MAX_QUESTION_CHARS", "Session", "clean_question", "resolve_corpus"]
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "Session",
+    "clean_question",
+    "no_documents_error",
+    "resolve_corpus",
+]
 
 MAX_QUESTION_CHARS = 4000
+# Skipped files named in the one-line "no readable documents" error; the rest are counted.
+MAX_SKIPS_NAMED = 8
 # Earlier turns handed to an LLM backend at most; it keeps the newest that fit its budget.
 MAX_HISTORY_TURNS = 20
 
@@ -44,6 +53,25 @@ def clean_question(question: str) -> str:
             f"the question is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}"
         )
     return text
+
+
+def no_documents_error(report: IndexReport) -> CorpusError:
+    """The one-line error for a corpus with nothing to answer from: what was skipped and why,
+    or which file types askbrief reads when nothing was even a candidate."""
+    where = report.corpus
+    skipped = report.skipped
+    if not skipped:
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        return CorpusError(
+            f"no readable documents in {where}: it holds no files of the types askbrief reads "
+            f"({kinds})"
+        )
+    named = "; ".join(f"{s.source} ({s.reason})" for s in skipped[:MAX_SKIPS_NAMED])
+    more = f"; and {len(skipped) - MAX_SKIPS_NAMED} more" if len(skipped) > MAX_SKIPS_NAMED else ""
+    files = "file" if len(skipped) == 1 else "files"
+    return CorpusError(
+        f"no readable documents in {where}: skipped {len(skipped)} {files}: {named}{more}"
+    )
 
 
 def resolve_corpus(corpus: Path | None) -> Path:
@@ -74,10 +102,17 @@ class Session:
         return self._index
 
     def open(self, progress: Progress | None = None, *, force: bool = False) -> IndexReport:
-        """Load the saved index, refreshing it if files changed, or build it."""
-        self._index, self.report = open_index(
+        """Load the saved index, refreshing it if files changed, or build it.
+
+        Raises CorpusError when the corpus has no readable text at all (an empty folder, or every
+        file skipped), naming what was skipped and why: there is nothing to answer from."""
+        index, self.report = open_index(
             self.corpus_dir, self.settings, progress=progress, force=force
         )
+        if index.n_passages == 0:
+            self._index = None
+            raise no_documents_error(self.report)
+        self._index = index
         return self.report
 
     def plan(self, question: str, conversation: Conversation | None = None) -> FollowupQuery:

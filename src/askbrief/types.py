@@ -12,7 +12,9 @@ __all__ = [
     "FileInfo",
     "Hit",
     "Passage",
+    "SearchResult",
     "Skipped",
+    "SourceText",
     "Timings",
 ]
 
@@ -132,6 +134,12 @@ class Answer:
     # why each quote was chosen (answers.explain), when asked for
     explanation: dict[str, Any] | None = None
 
+    def to_json(self, indent: int | None = 2) -> str:
+        """The answer as ``askbrief ask --json`` prints it (``as_json()``: the same, as a dict)."""
+        import json
+
+        return json.dumps(self.as_json(), ensure_ascii=False, indent=indent)
+
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {
             "question": self.question,
@@ -152,3 +160,67 @@ class Answer:
         if self.explanation is not None:
             out["explain"] = self.explanation
         return out
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A ranked passage as the API's ``search`` returns it: ``text`` is the document's
+    ``text[start:end]``, best score first."""
+
+    rank: int
+    source: str
+    title: str
+    heading: str
+    text: str
+    start: int
+    end: int
+    line: int
+    page: int | None
+    score: float
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "rank": self.rank,
+            "source": self.source,
+            "title": self.title,
+            "heading": self.heading,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "page": self.page,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A span of a document with the text around it, read from the file as indexing reads it,
+    so that a caller can check a quote: ``text`` is the document's ``text[start:end]``."""
+
+    source: str
+    title: str
+    start: int
+    end: int
+    text: str
+    before: str  # the up to ``context_chars`` characters before ``start``
+    after: str  # and after ``end``
+    length: int  # of the whole document text
+    line: int
+    page: int | None
+    changed: bool = False  # the file differs from what the index holds: offsets may not match
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "before": self.before,
+            "after": self.after,
+            "length": self.length,
+            "line": self.line,
+            "page": self.page,
+            "changed": self.changed,
+        }

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from askbrief.api import Corpus
 from askbrief.cli.repl import Repl, passage_context
 from askbrief.conversations import ConversationStore
 from askbrief.session import Session
@@ -83,7 +84,7 @@ def test_new_starts_a_fresh_conversation_and_continue_resumes_one() -> None:
 
 def test_export_to_json_when_the_file_says_so(tmp_path: Path, seeds_session: Session) -> None:
     out = io.StringIO()
-    repl = Repl(seeds_session, ConversationStore(tmp_path / "store"), out=out, err=out)
+    repl = Repl(Corpus(seeds_session), ConversationStore(tmp_path / "store"), out=out, err=out)
     target = tmp_path / "talk.json"
     repl.run(io.StringIO(f"Who is Yun Sun?\n/export {target}\n"))
     data = json.loads(target.read_text())
@@ -97,7 +98,7 @@ def test_open_marks_exactly_the_cited_quote(seeds_session: Session) -> None:
         "Why has China excluded Russian wheat in the past?",
     ]:
         for c in seeds_session.ask(q).as_json()["citations"]:  # type: ignore[union-attr]
-            shown = passage_context(seeds_session, c)
+            shown = passage_context(Corpus(seeds_session), c)
             assert shown is not None
             text, start, end = shown
             assert text[start:end] == c["quote"]

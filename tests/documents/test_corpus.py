@@ -84,10 +84,23 @@ def test_missing_folder_is_a_corpus_error(tmp_path: Path) -> None:
         scan(tmp_path / "nope")
 
 
-def test_a_file_given_as_the_folder_is_a_corpus_error(tmp_path: Path) -> None:
+def test_a_file_given_as_the_corpus_is_a_corpus_of_that_one_file(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("hi")
-    with pytest.raises(CorpusError, match="not a folder"):
-        scan(tmp_path / "a.txt")
+    (tmp_path / "b.txt").write_text("another file beside it")
+    files, skipped = scan(tmp_path / "a.txt")
+    assert [(f.source, f.size) for f in files] == [("a.txt", 2)] and skipped == []
+
+
+def test_a_file_of_a_type_askbrief_does_not_read_is_a_corpus_error(tmp_path: Path) -> None:
+    (tmp_path / "sheet.xlsx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(CorpusError, match=r"\.xlsx is not a type askbrief reads \(.*\.pdf"):
+        scan(tmp_path / "sheet.xlsx")
+
+
+def test_a_corpus_that_is_neither_folder_nor_file_is_a_corpus_error(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    with pytest.raises(CorpusError, match="not a folder or a file"):
+        scan(tmp_path / "pipe.txt")
 
 
 def test_empty_folder_yields_nothing(tmp_path: Path) -> None:

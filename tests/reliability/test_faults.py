@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from hostile import askbrief_env, run_askbrief, words_text
 
+from askbrief.api import Corpus
 from askbrief.config import Settings
 from askbrief.conversations import ConversationStore
 from askbrief.documents.corpus import read_document_text
@@ -420,7 +421,7 @@ def test_the_repl_says_the_source_changed_instead_of_showing_moved_text(
     session = Session(settings, small_corpus)
     answer = session.ask("What is the access code of locker doc0002?")
     c = answer.citations[0].as_json()
-    assert repl.passage_context(session, c) is not None
+    assert repl.passage_context(Corpus(session), c) is not None
     path = small_corpus / str(c["source"])
     path.write_text(
         "A new first line moves every offset.\n" + path.read_text(encoding="utf-8"),
@@ -428,7 +429,7 @@ def test_the_repl_says_the_source_changed_instead_of_showing_moved_text(
     )
     fresh = Session(settings, small_corpus)
     fresh.open()
-    assert repl.passage_context(fresh, c) is None
+    assert repl.passage_context(Corpus(fresh), c) is None
 
 
 # -- a conversation killed mid-answer --------------------------------------------------------

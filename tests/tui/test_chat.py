@@ -140,7 +140,8 @@ async def test_escape_cancels_a_running_answer_and_the_input_stays_usable(make_a
     app = make_app(session_class=BlockingSession)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        session = app.session
+        assert app.session is not None
+        session = app.session.session  # the Session double under the app's Corpus
         assert isinstance(session, BlockingSession)
         field = app.chat.query_one(QuestionInput)
         field.value = QUESTION
@@ -174,7 +175,7 @@ async def test_ctrl_c_cancels_too(make_app) -> None:
         await pilot.pause()
         assert app.chat.answering is None
         assert "cancelled" in rendered(app.chat.query_one("#status"))
-        app.session.release.set()  # type: ignore[union-attr]
+        app.session.session.release.set()  # type: ignore[union-attr]
         await settle(app, pilot)
 
 
@@ -194,7 +195,7 @@ async def test_streamed_text_shows_before_the_answer_is_done(make_app) -> None:
             if "streamed text" in turn.query_one(AnswerMarkdown).source:
                 break
         assert turn.query_one(AnswerMarkdown).source == "Partial streamed text"
-        app.session.release.set()  # type: ignore[union-attr]
+        app.session.session.release.set()  # type: ignore[union-attr]
         await settle(app, pilot)
         assert turn.answer is not None and "cite:1" in turn.query_one(AnswerMarkdown).source
 

@@ -107,7 +107,7 @@ async def test_unverified_citations_are_flagged(make_app, settings, seeds_dir) -
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         bad = Citation(1, "", "", "", 0, 0, 0, None, 0.0, verified=False)
-        app.session.answers.append(
+        app.session.session.answers.append(
             Answer(  # type: ignore[union-attr]
                 QUESTION,
                 "China said so [1].",

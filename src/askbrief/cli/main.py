@@ -8,7 +8,6 @@ sub-commands. Errors are one line on stderr (a traceback only with ``--debug``);
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .. import __version__
-from ..errors import AskbriefError, QuestionError
+from ..errors import AskbriefError, UsageError
 
 __all__ = ["main"]
 
@@ -28,7 +27,7 @@ def _common_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "--corpus",
         type=Path,
         metavar="DIR",
-        help="folder of documents (default: the configured one, else the samples)",
+        help="folder of documents, or one file (default: the configured one, else the samples)",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     return parser
@@ -94,6 +93,15 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="corpus folder")
     index.add_argument("--rebuild", action="store_true", help="ignore the saved index")
 
+    sub.add_parser(
+        "mcp",
+        parents=[common],
+        help="serve the corpus to agents over MCP (stdio)",
+        description="Serve the corpus as a Model Context Protocol server on stdin/stdout, with "
+        "three tools: ask (a cited answer), search (passages) and read_source (the text around "
+        "a quote). Meant to be started by an MCP client such as Claude Desktop.",
+    )
+
     from .admin import add_config_parser, add_history_parser
 
     add_history_parser(sub, common)
@@ -108,9 +116,10 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _session(args: argparse.Namespace, corpus: Path | None = None):  # type: ignore[no-untyped-def]
-    from ..session import Session
+    """The corpus to work on, through the same Python API scripts use (``askbrief.open``)."""
+    from ..api import open_corpus
 
-    return Session(_settings(args), corpus or args.corpus)
+    return open_corpus(corpus or args.corpus, config=_settings(args))
 
 
 class _ProgressBar:
@@ -141,7 +150,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
     session = _session(args, args.dir)
     bar = _ProgressBar(sys.stderr)
     try:
-        report = session.open(progress=bar, force=args.rebuild)
+        report = session.index(progress=bar, rebuild=args.rebuild)
     finally:
         bar.close()
     if report.notice:
@@ -179,13 +188,13 @@ def _continued(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _conversation_session(args: argparse.Namespace, conv):  # type: ignore[no-untyped-def]
     """The session for a question of ``conv``: on its corpus unless --corpus says otherwise."""
     corpus = args.corpus
-    if corpus is None and conv is not None and conv.corpus and Path(conv.corpus).is_dir():
+    if corpus is None and conv is not None and conv.corpus and Path(conv.corpus).exists():
         corpus = Path(conv.corpus)
     session = _session(args, corpus)
     if conv is not None and conv.corpus and not session.is_corpus_of(conv):
         print(
             f"askbrief: note: conversation {conv.id} began on {conv.corpus}; "
-            f"continuing it on {session.corpus_dir}",
+            f"continuing it on {session.path}",
             file=sys.stderr,
         )
     return session
@@ -195,10 +204,12 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     question = " ".join(args.question)
+    if args.k is not None and args.k < 1:
+        raise UsageError(f"-k must be a number of passages, 1 or more (got {args.k})")
     store, conv = _continued(args)
     session = _conversation_session(args, conv)
     t0 = time.perf_counter()
-    report = session.open()
+    report = session.index()
     if report.notice:
         print(f"askbrief: {report.notice}", file=sys.stderr)
     from ..answers.render import StreamEcho
@@ -220,14 +231,13 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         answer = replace(answer, timings=replace(answer.timings, load_ms=load_ms))
     try:
         if conv is None:
-            conv = store.new(session.corpus_dir.resolve())
+            conv = store.new(session.path.resolve())
         store.append(conv, answer)
         answer = replace(answer, conversation=conv.id)
     except OSError as exc:
         print(f"askbrief: could not save the conversation: {exc}", file=sys.stderr)
     if args.json:
-        json.dump(answer.as_json(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(answer.to_json() + "\n")
     else:
         sys.stdout.write(echo.finish(answer))
         if answer.explanation is not None:
@@ -250,17 +260,29 @@ def _cmd_app(args: argparse.Namespace) -> int:
     return run_app(_settings(args), args.corpus)
 
 
+def _cmd_mcp(args: argparse.Namespace) -> int:
+    from ..mcp import serve
+
+    return serve(_session(args))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    commands = {"ask": _cmd_ask, "chat": _cmd_chat, "index": _cmd_index, None: _cmd_app}
+    commands = {
+        "ask": _cmd_ask,
+        "chat": _cmd_chat,
+        "index": _cmd_index,
+        "mcp": _cmd_mcp,
+        None: _cmd_app,
+    }
     try:
         if args.command in ("history", "config"):
             from .admin import run_admin
 
             return run_admin(args)
         return commands[args.command](args)
-    except QuestionError as exc:
+    except UsageError as exc:  # an empty question, -k 0, ...
         print(f"askbrief: {exc}", file=sys.stderr)
         return 2
     except AskbriefError as exc:

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..answers.render import StreamEcho, safe_text
+from ..api import Corpus
 from ..conversations import Conversation, ConversationStore, export_json, export_markdown
 from ..errors import AskbriefError
 from ..search.followup import find_document, locate_passage
-from ..session import Session
 
 __all__ = ["HELP", "Repl", "passage_context", "run_chat"]
 
@@ -36,13 +36,13 @@ CONTEXT_CHARS = 500  # at most this much text either side of a quote shown by /o
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 
 
-def passage_context(session: Session, citation: dict[str, Any]) -> tuple[str, int, int] | None:
+def passage_context(corpus: Corpus, citation: dict[str, Any]) -> tuple[str, int, int] | None:
     """The text around a cited quote, from the index, and where the quote sits in it.
 
     Returns ``(text, quote_start, quote_end)``, or None when the source is no longer indexed as
     it was (the file changed since the answer).
     """
-    index = session.index
+    index = corpus.session.index
     source, start, end = (
         str(citation.get("source", "")),
         int(citation["start"]),
@@ -92,14 +92,14 @@ class Repl:
 
     def __init__(
         self,
-        session: Session,
+        corpus: Corpus,
         store: ConversationStore,
         conversation: Conversation | None = None,
         *,
         out: TextIO | None = None,
         err: TextIO | None = None,
     ) -> None:
-        self.session = session
+        self.corpus = corpus
         self.store = store
         self.conversation = conversation
         self.out = out or sys.stdout
@@ -124,8 +124,7 @@ class Repl:
         if interactive:
             self._enable_line_editing()
             self._say(
-                f"askbrief chat over {self.session.corpus_dir}. /help lists commands; "
-                "ctrl-D leaves."
+                f"askbrief chat over {self.corpus.path}. /help lists commands; ctrl-D leaves."
             )
         for line in self._lines(stdin, interactive):
             try:
@@ -178,7 +177,7 @@ class Repl:
     def ask(self, question: str) -> None:
         echo = StreamEcho(self.out)
         try:
-            answer = self.session.ask(question, conversation=self.conversation, on_text=echo)
+            answer = self.corpus.ask(question, conversation=self.conversation, on_text=echo)
         except AskbriefError as exc:  # an empty question, a misconfigured backend...
             self._say(f"askbrief: {exc}", error=True)
             return
@@ -187,7 +186,7 @@ class Repl:
         self.out.flush()
         try:
             if self.conversation is None:
-                self.conversation = self.store.new(self.session.corpus_dir.resolve())
+                self.conversation = self.store.new(self.corpus.path.resolve())
             self.store.append(self.conversation, answer)
         except OSError as exc:
             self._say(f"askbrief: could not save this turn: {exc}", error=True)
@@ -232,7 +231,7 @@ class Repl:
             f"[{n}] {safe_text(str(c.get('source')))}, line {c.get('line')} — "
             f"{safe_text(str(c.get('title', '')))}"
         )
-        shown = passage_context(self.session, c)
+        shown = passage_context(self.corpus, c)
         if shown is None:
             self._say("(the document changed since; the quote as cited:)")
             self._say(f"»{safe_text(str(c.get('quote', '')))}«")
@@ -284,10 +283,10 @@ class Repl:
 
 
 def run_chat(
-    session: Session, store: ConversationStore, conversation: Conversation | None = None
+    corpus: Corpus, store: ConversationStore, conversation: Conversation | None = None
 ) -> int:
     """``askbrief chat``: open the index (notices on stderr), then converse on stdin/stdout."""
-    report = session.open()
+    report = corpus.index()
     if report.notice:
         print(f"askbrief: {report.notice}", file=sys.stderr)
-    return Repl(session, store, conversation).run()
+    return Repl(corpus, store, conversation).run()

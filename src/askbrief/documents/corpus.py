@@ -27,6 +27,7 @@ READER_VERSION = "4"
 __all__ = [
     "READER_VERSION",
     "SUPPORTED_SUFFIXES",
+    "documents_folder",
     "load_document",
     "read_document_text",
     "scan_corpus",
@@ -62,17 +63,25 @@ _ADORNMENT = re.compile(r"""([=\-`:'"~^_*+#<>.])\1{2,}\s*""")
 # -- scanning --------------------------------------------------------------------------------
 
 
+def documents_folder(root: Path) -> Path:
+    """The folder sources are relative to: the corpus folder itself, or, for a corpus that is
+    one file, the folder holding it (its one source is the file's name)."""
+    return root.parent if root.is_file() else root
+
+
 def scan_corpus(root: Path, *, max_file_bytes: int) -> tuple[list[FileInfo], list[Skipped]]:
     """Walk root recursively; return candidate files (sorted by source) and skipped files with
-    reasons. Reads no file contents (only stat)."""
+    reasons. Reads no file contents (only stat). A root that is one file is a corpus of it."""
     try:
         root_stat = os.stat(root)
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise CorpusError(f"corpus folder not found: {root}") from exc
     except OSError as exc:
         raise CorpusError(f"cannot read corpus folder {root}: {_why(exc)}") from exc
+    if stat.S_ISREG(root_stat.st_mode):
+        return _scan_one_file(root, root_stat, max_file_bytes)
     if not stat.S_ISDIR(root_stat.st_mode):
-        raise CorpusError(f"corpus path is not a folder: {root}")
+        raise CorpusError(f"corpus path is not a folder or a file: {root}")
     files: list[FileInfo] = []
     skipped: list[Skipped] = []
     seen: dict[tuple[int, int], str] = {}  # (device, inode) of each folder walked -> its source
@@ -132,6 +141,22 @@ def scan_corpus(root: Path, *, max_file_bytes: int) -> tuple[list[FileInfo], lis
     files.sort(key=lambda f: f.source)
     skipped.sort(key=lambda s: s.source)
     return files, skipped
+
+
+def _scan_one_file(
+    path: Path, info: os.stat_result, max_file_bytes: int
+) -> tuple[list[FileInfo], list[Skipped]]:
+    """A corpus of one file, named by the user: a type askbrief does not read is an error."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise CorpusError(
+            f"cannot read {path}: {suffix or 'a file without an extension'} is not a type "
+            f"askbrief reads ({kinds}, or a folder of them)"
+        )
+    if info.st_size > max_file_bytes:
+        return [], [Skipped(path.name, f"larger than {_mb(max_file_bytes)} MB limit")]
+    return [FileInfo(path.name, info.st_size, info.st_mtime_ns)], []
 
 
 def _utf8_name(name: str) -> bool:
@@ -201,6 +226,7 @@ def read_document_text(root: Path, source: str) -> str:
     parts = PurePosixPath(source).parts
     if not parts or PurePosixPath(source).is_absolute() or ".." in parts:
         raise SkipFile("not inside the corpus folder")
+    root = documents_folder(root)
     try:
         info = os.stat(root / source)
     except FileNotFoundError as exc:

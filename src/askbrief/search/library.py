@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import Settings
-from ..documents.corpus import READER_VERSION, load_document, scan_corpus
+from ..documents.corpus import READER_VERSION, documents_folder, load_document, scan_corpus
 from ..documents.passages import split_document
 from ..errors import SkipFile
 from ..types import Document, FileInfo, Passage, Skipped
@@ -93,6 +93,7 @@ def open_index(
     files, skipped = scan_corpus(
         root, max_file_bytes=int(settings.corpus.max_file_mb * 1024 * 1024)
     )
+    files_root = documents_folder(root)  # a one-file corpus reads from the file's folder
     folder = index_folder(root, settings)
     expect = _expected_meta(root, settings)
     notice = None
@@ -153,7 +154,9 @@ def open_index(
     parts: list[SegmentPart] = []
     if old is not None and tombs is not None and _can_append(old, tombs):
         # Refresh: the changed and added files become one new segment; the rest stays on disk.
-        new_parts, done = _read_files(root, to_read, max_tokens, progress, skipped, load_skips)
+        new_parts, done = _read_files(
+            files_root, to_read, max_tokens, progress, skipped, load_skips
+        )
         segments, tombstones = list(old.segments), list(old.tombstones)
         for s, doc_nos in tombs.items():
             tombstones[s] = tombstones[s].with_removed(segments[s], doc_nos)
@@ -166,7 +169,9 @@ def open_index(
         entries: list[tuple[Document, list[Passage]]] = []
         if old is not None:
             entries = [(d.document(), old.doc_passages(d)) for d in old.docs if d.source in reused]
-        new_parts, done = _read_files(root, to_read, max_tokens, progress, skipped, load_skips)
+        new_parts, done = _read_files(
+            files_root, to_read, max_tokens, progress, skipped, load_skips
+        )
         if entries:
             parts = [analyze_documents(entries, max_tokens)]
         # One segment in source order, as a fresh build numbers its passages.
@@ -272,6 +277,8 @@ def _read_files(
     load_skips: dict[str, dict[str, object]],
 ) -> tuple[list[SegmentPart], int]:
     """The files as analyzed parts in order, over all cores when there is enough to read."""
+    if not infos:
+        return [], 0
     workers = min(os.cpu_count() or 1, 8)
     size = sum(i.size for i in infos)
     n_chunks = 1 if workers < 2 or size < _PARALLEL_BYTES else min(len(infos), workers * 8)

@@ -24,6 +24,7 @@ from .screens.chat import ChatScreen
 from .screens.dialogs import CorpusDialog, HelpScreen
 
 if TYPE_CHECKING:
+    from ..api import Corpus
     from ..session import Session
 
 __all__ = ["AskbriefApp", "run_app"]
@@ -62,7 +63,7 @@ class AskbriefApp(App[int]):
         self.settings = settings
         self.corpus_arg = corpus
         self.store = store if store is not None else ConversationStore()
-        self.session: Session | None = None
+        self.session: Corpus | None = None  # the corpus open for asking (the Python API)
         self.corpus_dir = Path(corpus or settings.corpus.path or "seeds")
         self.configured_backend = settings.backend.name
         self.indexing = False
@@ -108,17 +109,19 @@ class AskbriefApp(App[int]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _open(self, corpus: Path | None, force: bool) -> None:
         try:
+            from ..api import Corpus
+
             session = (
                 self.session
                 if (force and self.session is not None)
-                else self.make_session(self.settings, corpus)
+                else Corpus(self.make_session(self.settings, corpus))
             )
-            self.call_from_thread(self._opening, session.corpus_dir)
-            report = session.open(
+            self.call_from_thread(self._opening, session.path)
+            report = session.index(
                 progress=lambda done, total, current: self.call_from_thread(
                     self.chat.set_progress, done, total
                 ),
-                force=force,
+                rebuild=force,
             )
         except (AskbriefError, OSError) as exc:
             self.call_from_thread(self._open_failed, str(exc))
@@ -135,17 +138,16 @@ class AskbriefApp(App[int]):
         self.corpus_dir = corpus
         self.sub_title = f"{corpus.name} · indexing…"
 
-    async def _opened(self, session: Session, notice: str | None) -> None:
+    async def _opened(self, session: Corpus, notice: str | None) -> None:
         self.indexing = False
         self.session = session
         self.chat.set_progress(0, None)
-        index = session.index
         report = session.report
         self._update_subtitle()
         skipped = f", {len(report.skipped)} skipped" if report and report.skipped else ""
         self.chat.set_welcome(
-            f"Ask about the {len(index.docs)} documents in {session.corpus_dir.name} "
-            f"({index.n_passages} passages{skipped}). Answers quote the documents and cite "
+            f"Ask about the {session.documents} documents in {session.path.name} "
+            f"({session.passages} passages{skipped}). Answers quote the documents and cite "
             "each quote as [n]: click one, or Tab to a source and press Enter. F1 for help."
         )
         self.chat.set_status(
@@ -167,10 +169,9 @@ class AskbriefApp(App[int]):
         session = self.session
         if session is None:
             return
-        index = session.index
         self.sub_title = (
-            f"{session.corpus_dir.name} · {len(index.docs)} documents · "
-            f"{index.n_passages} passages · {session.settings.backend.name}"
+            f"{session.path.name} · {session.documents} documents · "
+            f"{session.passages} passages · {session.settings.backend.name}"
         )
 
     # -- actions ------------------------------------------------------------------------------
@@ -179,7 +180,7 @@ class AskbriefApp(App[int]):
         if self.session is None:
             self.open_corpus(self.corpus_arg)
         else:
-            self.open_corpus(self.session.corpus_dir, force=True)
+            self.open_corpus(self.session.path, force=True)
 
     def action_switch_corpus(self) -> None:
         self.push_screen(CorpusDialog(self.corpus_dir), self._corpus_chosen)

@@ -1,6 +1,6 @@
 """The conversation screen: questions and answers, the input line, progress and status.
 
-Answering runs in a thread worker (``Session.ask`` may stream from an LLM); its chunks and its
+Answering runs in a thread worker (``Corpus.ask`` may stream from an LLM); its chunks and its
 result reach the screen through ``call_from_thread``. Each finished turn is saved before it is
 shown, so a crash or a kill loses nothing that was on screen.
 """
@@ -129,12 +129,9 @@ class ChatScreen(Screen[None]):
     async def _ask(self, question: str) -> None:
         session = self.askbrief.session
         assert session is not None
-        if (
-            self.conversation is not None
-            and self.conversation_corpus != session.corpus_dir.resolve()
-        ):
+        if self.conversation is not None and self.conversation_corpus != session.path.resolve():
             self.conversation = None  # a question on another corpus starts a new conversation
-        turn = TurnView(question, session.corpus_dir)
+        turn = TurnView(question, session.path)
         await self.query_one("#conversation").mount(turn)
         self.answering = turn
         self.refresh_bindings()
@@ -174,7 +171,7 @@ class ChatScreen(Screen[None]):
             return
         if worker.is_cancelled:
             return
-        saved = self._save(answer, session.corpus_dir.resolve())
+        saved = self._save(answer, session.path.resolve())
         # mypy infers Never for an async callback here; Textual awaits it.
         self.app.call_from_thread(self._answered, turn, answer, saved)  # type: ignore[arg-type]
 
@@ -314,7 +311,7 @@ class ChatScreen(Screen[None]):
         if (
             session is not None
             and conv.corpus
-            and Path(conv.corpus).resolve() != session.corpus_dir.resolve()
+            and Path(conv.corpus).resolve() != session.path.resolve()
         ):
             status += f" (asked on {safe_text(conv.corpus)}; new questions start a new one here)"
         self.set_status(status)
