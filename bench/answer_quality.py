@@ -61,7 +61,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
     "+ semantic fusion": {"search": {"page_weight": 0, "heading_weight": 0, "title_weight": 0}},
     "+ page/heading/title": {"search": {"semantic": False}},
-    "chosen with 50 candidates": {"search": {"candidates": 50}},
+    "chosen with 100 candidates": {"search": {"candidates": 100}},
     "chosen": {},
 }
 

@@ -58,7 +58,7 @@ class AnswerSettings(_Section):
 
 
 class SearchSettings(_Section):
-    candidates: int = Field(default=100, ge=1, le=1000)
+    candidates: int = Field(default=50, ge=1, le=1000)
     """How many BM25 passages are reranked before the best ``answer.k`` are composed from."""
     collapse_duplicates: bool = True
     """Fold identical and near-identical passages (a page shipped as .html and .txt) into one."""
