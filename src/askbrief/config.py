@@ -238,6 +238,22 @@ passage_tokens = {index.passage_tokens!r}
 # Where saved indexes live; the platform's user cache folder when unset.
 # cache_dir = "~/.cache/askbrief"
 
+[search]
+# BM25 finds this many passages; they are reranked and the best answer.k composed from.
+candidates = {search.candidates!r}
+# Fold identical and near-identical passages (a page shipped as .html and .txt) into one.
+collapse_duplicates = true
+# Fuse BM25 with static embeddings (offline): true, false, or "auto" (on from
+# semantic_min_passages passages, where it pays for loading the model).
+semantic = "auto"
+semantic_min_passages = {search.semantic_min_passages!r}
+# The weights of the rerank signals: the cosine's share against BM25, then added evidence.
+semantic_weight = {search.semantic_weight!r}
+page_weight = {search.page_weight!r}
+heading_weight = {search.heading_weight!r}
+title_weight = {search.title_weight!r}
+opening_weight = {search.opening_weight!r}
+
 [answer]
 # How many top passages an answer is composed from.
 k = {answer.k!r}
@@ -280,6 +296,7 @@ history_share = {backend.history_share!r}
 """.format(
     corpus=CorpusSettings(),
     index=IndexSettings(),
+    search=SearchSettings(),
     answer=AnswerSettings(),
     backend=BackendSettings(),
 )

@@ -41,6 +41,13 @@ def markdown_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
+def _same_text(a: Candidate, b: Candidate) -> bool:
+    """The same words in another file (white space and case aside)."""
+    return a.hit.passage.source != b.hit.passage.source and (
+        " ".join(a.quote.split()).lower() == " ".join(b.quote.split()).lower()
+    )
+
+
 def _is_duplicate(c: Candidate, chosen: list[Candidate]) -> bool:
     for other in chosen:
         if (
@@ -75,10 +82,17 @@ def compose_answer(
     lead = next(c for c in cands if c.coverage > threshold)
     floor = lead.score * _MIN_RELATIVE
     chosen: list[Candidate] = [lead]
+    # The same sentence in another file is not quoted twice; the quote says where else it is.
+    elsewhere: dict[int, list[str]] = {}
     for c in cands:
-        if len(chosen) >= max_quotes or c.score < floor:
+        if c.score < floor:
             break
-        if not _is_duplicate(c, chosen):
+        twin = next((i for i, o in enumerate(chosen) if _same_text(c, o)), None)
+        if twin is not None:
+            sources = elsewhere.setdefault(twin, list(chosen[twin].hit.also_in))
+            if c.hit.passage.source not in [chosen[twin].hit.passage.source, *sources]:
+                sources.append(c.hit.passage.source)
+        elif len(chosen) < max_quotes and not _is_duplicate(c, chosen):
             chosen.append(c)
     citations = tuple(
         Citation(
@@ -92,7 +106,7 @@ def compose_answer(
             + c.hit.passage.text.count("\n", 0, c.start - c.hit.passage.start),
             page=c.hit.passage.page,
             score=c.score,
-            also_in=c.hit.also_in,
+            also_in=tuple(elsewhere.get(n - 1, c.hit.also_in)),
         )
         for n, c in enumerate(chosen, start=1)
     )
