@@ -149,8 +149,10 @@ def _cmd_index(args: argparse.Namespace) -> int:
     print(
         f"{report.status} index of {report.corpus}: {report.files_total} files "
         f"({report.files_read} read{', ' + changes if changes else ''}), "
-        f"{report.passages} passages, {len(report.skipped)} skipped, {report.seconds:.2f} s"
+        f"{report.passages} passages, {report.skipped_count} skipped, {report.seconds:.2f} s"
     )
+    if line := report.unsupported_line():
+        print(f"  {line}")
     for skip in report.skipped:
         print(f"  skipped {skip.source!r}: {skip.reason}")
     for source, warning in report.warnings:

@@ -142,7 +142,7 @@ class AskbriefApp(App[int]):
         index = session.index
         report = session.report
         self._update_subtitle()
-        skipped = f", {len(report.skipped)} skipped" if report and report.skipped else ""
+        skipped = f", {report.skipped_count} skipped" if report and report.skipped_count else ""
         self.chat.set_welcome(
             f"Ask about the {len(index.docs)} documents in {session.corpus_dir.name} "
             f"({index.n_passages} passages{skipped}). Answers quote the documents and cite "
