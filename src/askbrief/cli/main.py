@@ -92,6 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", parents=[common], help="build or refresh the saved index")
     index.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="corpus folder")
     index.add_argument("--rebuild", action="store_true", help="ignore the saved index")
+    index.add_argument(
+        "--watch",
+        action="store_true",
+        help="then keep watching the folder, refreshing the index when files change, until Ctrl+C",
+    )
 
     from .admin import add_config_parser, add_history_parser
 
@@ -157,6 +162,30 @@ def _cmd_index(args: argparse.Namespace) -> int:
         print(f"  skipped {skip.source!r}: {skip.reason}")
     for source, warning in report.warnings:
         print(f"  warning {source!r}: {warning}")
+    return _watch(session) if args.watch else 0
+
+
+def _watch(session) -> int:  # type: ignore[no-untyped-def]
+    """Refresh the index whenever files change, one line per refresh, until Ctrl+C (exit 0)."""
+    from ..search.library import cache_root
+    from ..search.watch import refresh_notice, watch_corpus
+
+    print(
+        f"askbrief: watching {session.corpus_dir} for changes (Ctrl+C stops)",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        for batch in watch_corpus(session.corpus_dir, ignore=[cache_root(session.settings)]):
+            report = session.open()
+            notice = refresh_notice(report)
+            if notice:
+                print(f"{time.strftime('%H:%M:%S')} {notice}", flush=True)
+            for skip in report.skipped:
+                if skip.source in batch:
+                    print(f"  skipped {skip.source!r}: {skip.reason}", flush=True)
+    except KeyboardInterrupt:
+        print("askbrief: stopped watching", file=sys.stderr)
     return 0
 
 
