@@ -87,12 +87,14 @@ class Citation:
     page: int | None
     score: float
     verified: bool = True
+    heading: str = ""  # the section or chapter heading above the quote ("" when none)
 
     def as_json(self) -> dict[str, object]:
         return {
             "n": self.n,
             "source": self.source,
             "title": self.title,
+            "heading": self.heading,
             "quote": self.quote,
             "start": self.start,
             "end": self.end,

@@ -226,4 +226,20 @@ def test_docx_and_epub_answer_through_ask_json_with_faithful_quotes(
         assert c["line"] == text[: c["start"]].count("\n") + 1
     doc = load(corpus / source)
     heading = [label for at, label in doc.headings if at <= first["start"]][-1]
-    assert heading == where
+    assert first["heading"] == heading == where
+
+
+def test_the_source_list_names_the_chapter_and_line(tmp_path: Path) -> None:
+    make_epub(tmp_path / "book.epub", BOOK)
+    done = subprocess.run(
+        [sys.executable, "-m", "askbrief.cli", "ask", "--corpus", str(tmp_path)]
+        + ["Did waves rise all night?"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "ASKBRIEF_INDEX__CACHE_DIR": str(tmp_path / "cache")},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    line = load(tmp_path / "book.epub").text.split("\n").index("Waves rose & fell all night long.")
+    assert f"[1] book.epub, “Night”, line {line + 1} — A Test Book" in done.stdout

@@ -206,6 +206,7 @@ def compose_answer(
             + c.hit.passage.text.count("\n", 0, c.start - c.hit.passage.start),
             page=c.hit.passage.page,
             score=c.score,
+            heading=c.hit.passage.heading,
         )
         for n, c in enumerate(chosen, start=1)
     )
