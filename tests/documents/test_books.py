@@ -141,7 +141,7 @@ def test_a_file_that_would_unpack_too_large_is_skipped(
         make_docx(tmp_path / name, REPORT)
     else:
         make_epub(tmp_path / name, BOOK)
-    monkeypatch.setattr("askbrief.documents.docx.MAX_UNPACKED_BYTES", 1024 * 1024 // 1000)
+    monkeypatch.setattr("askbrief.documents.archive.MAX_UNPACKED_BYTES", 1024 * 1024 // 1000)
     assert "unpacks to over" in skip_reason(tmp_path / name)
 
 
@@ -168,6 +168,22 @@ def test_an_epub_missing_its_package_is_skipped(
             elif content is not None:
                 out.writestr(info, content)
     assert skip_reason(tmp_path / "bad.epub").startswith(reason)
+
+
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE package [<!ENTITY a "ha">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    + ']><package xmlns="http://www.idpf.org/2007/opf"><metadata>&j;</metadata></package>'
+)
+
+
+def test_an_epub_whose_package_is_an_entity_bomb_is_skipped_quickly(tmp_path: Path) -> None:
+    good = make_epub(tmp_path / "good.epub", BOOK)
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(tmp_path / "bomb.epub", "w") as out:
+        for info in source.infolist():
+            data = LAUGHS if info.filename == "OEBPS/content.opf" else source.read(info)
+            out.writestr(info, data)
+    assert skip_reason(tmp_path / "bomb.epub").startswith("unreadable EPUB: ")
 
 
 def test_an_epub_whose_chapters_have_no_text_is_skipped(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ line per row and its cells joined by " | ", so quotes are cut from this text lik
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
 
 from ..errors import SkipFile
+from .archive import open_zip, short_error
 
 __all__ = ["CELL_SEPARATOR", "DocxText", "extract_docx"]
 
@@ -20,8 +20,6 @@ _BLOCK_SEPARATOR = "\n\n"
 # An encrypted Office file is an OLE compound file, not a zip: this is its signature.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
-# A small .docx can unpack to gigabytes (a zip bomb); real documents stay far below this.
-MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ def extract_docx(data: bytes) -> DocxText:
         if _ENCRYPTION_STREAM in data:
             raise SkipFile("encrypted Word document (password-protected)")
         raise SkipFile("not a .docx file (an old binary .doc renamed?)")
-    check_zip(data, "Word document")
+    open_zip(data, "Word document")
     import docx
     from docx.table import Table
 
@@ -54,7 +52,7 @@ def extract_docx(data: bytes) -> DocxText:
                 blocks.append((item.text.strip(), _is_heading(style or "")))
         title = " ".join((document.core_properties.title or "").split())
     except Exception as exc:  # python-docx and lxml raise many types on damaged files
-        raise SkipFile(f"unreadable Word document: {_short(exc)}") from exc
+        raise SkipFile(f"unreadable Word document: {short_error(exc)}") from exc
     parts: list[str] = []
     headings: list[tuple[int, str]] = []
     offset = 0
@@ -70,18 +68,6 @@ def extract_docx(data: bytes) -> DocxText:
     if not parts:
         raise SkipFile("Word document has no text")
     return DocxText(_BLOCK_SEPARATOR.join(parts), tuple(headings), title)
-
-
-def check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
-    """The file as an open zip; SkipFile when it is not one or would unpack too large."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise SkipFile(f"damaged {kind}: not a valid zip file") from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SkipFile(f"{kind} unpacks to over {MAX_UNPACKED_BYTES // (1024 * 1024)} MB")
-    return archive
 
 
 def _is_heading(style: str) -> bool:
@@ -106,8 +92,3 @@ def _table_text(table: object) -> str:
         if any(cells):
             lines.append(CELL_SEPARATOR.join(cells))
     return "\n".join(lines)
-
-
-def _short(exc: Exception) -> str:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return (first[:80] or type(exc).__name__).rstrip()

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from ..errors import SkipFile
-from .docx import check_zip
+from .archive import open_zip, short_error
 from .html import decode_html, extract_html
 
 __all__ = ["CHAPTER_SEPARATOR", "EpubText", "extract_epub"]
@@ -42,7 +42,7 @@ class EpubText:
 
 def extract_epub(data: bytes) -> EpubText:
     """Read an EPUB; raise SkipFile when it is damaged, DRM-encrypted, or holds no text."""
-    archive = check_zip(data, "EPUB")
+    archive = open_zip(data, "EPUB")
     try:
         opf_path = _package_path(archive)
         opf = _xml(archive, opf_path)
@@ -74,7 +74,7 @@ def extract_epub(data: bytes) -> EpubText:
     except SkipFile:
         raise
     except Exception as exc:  # zipfile and expat raise many types on damaged books
-        raise SkipFile(f"unreadable EPUB: {_short(exc)}") from exc
+        raise SkipFile(f"unreadable EPUB: {short_error(exc)}") from exc
     if not parts:
         raise SkipFile("EPUB has no text")
     return EpubText(CHAPTER_SEPARATOR.join(parts), tuple(headings), title)
@@ -128,8 +128,3 @@ def _resolve(base: str, href: str) -> str:
 
 def _xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
     return ElementTree.fromstring(archive.read(name))
-
-
-def _short(exc: Exception) -> str:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return (first[:80] or type(exc).__name__).rstrip()
