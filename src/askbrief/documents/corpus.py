@@ -18,8 +18,6 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import CorpusError, SkipFile
 from ..types import Document, FileInfo, Skipped
-from .docx import extract_docx
-from .epub import extract_epub
 from .html import decode_html, extract_html
 from .pdf import extract_pdf
 
@@ -243,6 +241,10 @@ def _parse(path: Path, info: FileInfo, data: bytes) -> Document:
         text, encoding, page_starts = pdf.text, "pdf", pdf.page_starts
         title = pdf.title or _first_line(text)
     elif suffix in (".docx", ".epub"):
+        # Imported here: zipfile and the XML parsers cost tens of ms that `ask` need not pay.
+        from .docx import extract_docx
+        from .epub import extract_epub
+
         book = extract_docx(data) if suffix == ".docx" else extract_epub(data)
         text, encoding, headings = book.text, suffix[1:], book.headings
         title = book.title or (headings[0][1] if headings else _first_line(text))
