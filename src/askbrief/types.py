@@ -92,12 +92,14 @@ class Citation:
     score: float
     verified: bool = True
     also_in: tuple[str, ...] = ()  # other sources holding the same text
+    heading: str = ""  # the section or chapter heading above the quote ("" when none)
 
     def as_json(self) -> dict[str, object]:
         return {
             "n": self.n,
             "source": self.source,
             "title": self.title,
+            "heading": self.heading,
             "quote": self.quote,
             "start": self.start,
             "end": self.end,

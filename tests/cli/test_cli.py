@@ -72,6 +72,17 @@ def test_index_summary_names_skipped_files_and_reasons(tmp_path: Path) -> None:
     assert "skipped 'b.txt': binary" in p.stdout
 
 
+def test_index_summary_counts_and_names_files_of_unsupported_types(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "c", {"a.txt": "Readable text here."})
+    for name in ("budget.xlsx", "sub/plan.xlsx", "logo.png"):
+        (corpus / name).parent.mkdir(exist_ok=True)
+        (corpus / name).write_bytes(b"PK\x03\x04 not for askbrief")
+    p = run("index", str(corpus))
+    assert p.returncode == 0
+    assert "1 passages, 3 skipped" in p.stdout
+    assert "  skipped 3 files of unsupported types (.xlsx ×2, .png)\n" in p.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

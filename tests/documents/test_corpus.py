@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -113,9 +114,11 @@ def test_scan_lists_supported_files_recursively_sorted_and_ignores_other_suffixe
     for name in ["b.md", "a.txt", "sub/c.HTML", "sub/deep/d.pdf", "e.rst", "f.markdown"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
-    for name in ["photo.png", "data.csv", "Makefile", "sub/notes.docx"]:
+    for name in ["photo.png", "data.csv", "Makefile", "sub/notes.xlsx", "sub/old.CSV"]:
         (tmp_path / name).write_text("x")
-    files, skipped = scan(tmp_path)
+    (tmp_path / ".hidden.png").write_text("x")
+    unsupported: Counter[str] = Counter()
+    files, skipped = scan_corpus(tmp_path, max_file_bytes=50 * MB, unsupported=unsupported)
     assert [f.source for f in files] == [
         "a.txt",
         "b.md",
@@ -125,12 +128,23 @@ def test_scan_lists_supported_files_recursively_sorted_and_ignores_other_suffixe
         "sub/deep/d.pdf",
     ]
     assert skipped == []
+    assert unsupported == {".png": 1, ".csv": 2, ".xlsx": 1, "(no extension)": 1}
     stat = (tmp_path / "a.txt").stat()
     assert files[0] == FileInfo("a.txt", stat.st_size, stat.st_mtime_ns)
 
 
 def test_supported_suffixes_are_the_documented_ones() -> None:
-    assert {".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf"} == SUPPORTED_SUFFIXES
+    assert {
+        ".txt",
+        ".md",
+        ".markdown",
+        ".rst",
+        ".html",
+        ".htm",
+        ".pdf",
+        ".docx",
+        ".epub",
+    } == SUPPORTED_SUFFIXES
 
 
 def test_hidden_files_and_folders_are_ignored_silently(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from askbrief.config import Settings
-from askbrief.search.library import index_folder, open_index
+from askbrief.search.library import IndexReport, index_folder, open_index
 from askbrief.session import Session
 from conftest import write_corpus
 
@@ -165,3 +165,36 @@ def test_many_changes_merge_into_one_segment(corpus: Path, settings: Settings) -
     assert report.status == "refreshed"
     assert len(index.segments) == 1 and index.dead_passages == 0
     assert index.search(["hydrogen"], 1) and index.search(["jiangsu"], 1) == []
+
+
+@pytest.mark.parametrize(
+    ("types", "line"),
+    [
+        ((), None),
+        (((".png", 1),), "skipped 1 file of an unsupported type (.png)"),
+        (((".xlsx", 2), (".png", 1)), "skipped 3 files of unsupported types (.xlsx ×2, .png)"),
+        (
+            tuple((f".t{i}", 1) for i in range(10)),
+            "skipped 10 files of unsupported types "
+            "(.t0, .t1, .t2, .t3, .t4, .t5, .t6, .t7, 2 more types)",
+        ),
+    ],
+)
+def test_unsupported_types_are_summed_up_in_one_line(
+    types: tuple[tuple[str, int], ...], line: str | None, tmp_path: Path
+) -> None:
+    report = IndexReport(tmp_path, "built", 0, 0, 0, 0.0, unsupported=types)
+    assert report.unsupported_line() == line
+    assert report.skipped_count == sum(n for _, n in types)
+
+
+def test_the_report_counts_unsupported_files_most_common_first(
+    corpus: Path, settings: Settings
+) -> None:
+    for name in ("a.png", "b.xlsx", "notes/c.xlsx", "README"):
+        (corpus / name).write_bytes(b"\x00data")
+    _, built = open_index(corpus, settings)
+    _, reused = open_index(corpus, settings)
+    for report in (built, reused):
+        assert report.unsupported == ((".xlsx", 2), ("(no extension)", 1), (".png", 1))
+        assert report.skipped_count == 4

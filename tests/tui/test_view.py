@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from askbrief.tui.view import (
     answer_from_saved,
+    citation_where,
     display_text,
     link_citations,
     offset_to_location,
@@ -48,3 +49,24 @@ def test_saved_answers_come_back_with_their_citations() -> None:
     again = answer_from_saved("q?", answer.as_json())
     assert again.citations == (c,) and again.markdown == answer.markdown
     assert again.notices == ("n",)
+
+
+@pytest.mark.parametrize(
+    ("heading", "page", "where"),
+    [
+        ("", None, "line 7"),
+        ("Outlook", None, "“Outlook”, line 7"),
+        ("Chapter 2", 3, "“Chapter 2”, page 3, line 7"),
+        ("Report", None, "line 7"),  # the heading that is the title says nothing more
+    ],
+)
+def test_a_citation_says_its_section_page_and_line(
+    heading: str, page: int | None, where: str
+) -> None:
+    c = Citation(1, "r.docx", "Report", "q", 0, 1, 7, page, 1.0, heading=heading)
+    assert citation_where(c) == where
+
+
+def test_a_saved_citation_keeps_its_heading() -> None:
+    saved = {"citations": [{"n": 1, "source": "b.epub", "quote": "q", "heading": "Storm"}]}
+    assert answer_from_saved("q?", saved).citations[0].heading == "Storm"

@@ -107,6 +107,7 @@ def compose_answer(
             page=c.hit.passage.page,
             score=c.score,
             also_in=tuple(elsewhere.get(n - 1, c.hit.also_in)),
+            heading=c.hit.passage.heading,
         )
         for n, c in enumerate(chosen, start=1)
     )

@@ -60,6 +60,8 @@ def plain_answer(answer: Answer, width: int = 88, *, body: bool = True) -> str:
         for i, hit in enumerate(answer.hits[:3], start=1):
             p = hit.passage
             where = f"{safe_text(p.source)}, line {p.line}"
+            if p.heading and p.heading != p.title:
+                where = f"{safe_text(p.source)}, “{safe_text(p.heading)}”, line {p.line}"
             out.append(f"  closest {i}: {where} — {safe_text(p.title)}")
         return "\n".join(out) + "\n"
     if answer.backend != "extractive":
@@ -74,6 +76,8 @@ def plain_answer(answer: Answer, width: int = 88, *, body: bool = True) -> str:
     out.append("Sources:")
     for c in answer.citations:
         where = f"page {c.page}, line {c.line}" if c.page is not None else f"line {c.line}"
+        if c.heading and c.heading != c.title:
+            where = f"“{safe_text(c.heading)}”, {where}"
         flag = "" if c.verified else "  [NOT VERIFIED]"
         out.append(f"  [{c.n}] {safe_text(c.source)}, {where} — {safe_text(c.title)}{flag}")
     return "\n".join(out) + "\n"

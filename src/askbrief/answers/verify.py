@@ -135,6 +135,7 @@ def _whole(source: Source, verified: bool = True) -> Citation:
         page=p.page,
         score=source.score,
         verified=verified,
+        heading=p.heading,
     )
 
 
@@ -151,6 +152,7 @@ def _quoted(source: Source, at: tuple[int, int]) -> Citation:
         line=p.line + p.text.count("\n", 0, lo),
         page=p.page,
         score=source.score,
+        heading=p.heading,
     )
 
 

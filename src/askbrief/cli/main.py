@@ -13,10 +13,13 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .. import __version__
 from ..errors import AskbriefError, UsageError
+
+if TYPE_CHECKING:
+    from ..api import Corpus
 
 __all__ = ["main"]
 
@@ -92,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", parents=[common], help="build or refresh the saved index")
     index.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="corpus folder")
     index.add_argument("--rebuild", action="store_true", help="ignore the saved index")
+    index.add_argument(
+        "--watch",
+        action="store_true",
+        help="then keep watching the folder, refreshing the index when files change, until Ctrl+C",
+    )
 
     sub.add_parser(
         "mcp",
@@ -115,7 +123,7 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return load_settings(args.config)
 
 
-def _session(args: argparse.Namespace, corpus: Path | None = None):  # type: ignore[no-untyped-def]
+def _session(args: argparse.Namespace, corpus: Path | None = None) -> Corpus:
     """The corpus to work on, through the same Python API scripts use (``askbrief.open``)."""
     from ..api import open_corpus
 
@@ -159,12 +167,38 @@ def _cmd_index(args: argparse.Namespace) -> int:
     print(
         f"{report.status} index of {report.corpus}: {report.files_total} files "
         f"({report.files_read} read{', ' + changes if changes else ''}), "
-        f"{report.passages} passages, {len(report.skipped)} skipped, {report.seconds:.2f} s"
+        f"{report.passages} passages, {report.skipped_count} skipped, {report.seconds:.2f} s"
     )
+    if line := report.unsupported_line():
+        print(f"  {line}")
     for skip in report.skipped:
         print(f"  skipped {skip.source!r}: {skip.reason}")
     for source, warning in report.warnings:
         print(f"  warning {source!r}: {warning}")
+    return _watch(session) if args.watch else 0
+
+
+def _watch(session: Corpus) -> int:
+    """Refresh the index whenever files change, one line per refresh, until Ctrl+C (exit 0)."""
+    from ..search.library import cache_root
+    from ..search.watch import refresh_notice, watch_corpus
+
+    print(
+        f"askbrief: watching {session.path} for changes (Ctrl+C stops)",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        for batch in watch_corpus(session.path, ignore=[cache_root(session.settings)]):
+            report = session.index()
+            notice = refresh_notice(report)
+            if notice:
+                print(f"{time.strftime('%H:%M:%S')} {notice}", flush=True)
+            for skip in report.skipped:
+                if skip.source in batch:
+                    print(f"  skipped {skip.source!r}: {skip.reason}", flush=True)
+    except KeyboardInterrupt:
+        print("askbrief: stopped watching", file=sys.stderr)
     return 0
 
 

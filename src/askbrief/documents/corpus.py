@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections import deque
+from collections import Counter, deque
 from pathlib import Path, PurePosixPath
 
 from ..errors import CorpusError, SkipFile
@@ -22,9 +22,10 @@ from .html import decode_html, extract_html
 from .pdf import extract_pdf
 
 # Bump when what load_document makes of a file changes: saved indexes are then rebuilt.
-READER_VERSION = "4"
+READER_VERSION = "5"
 
 __all__ = [
+    "NO_SUFFIX",
     "READER_VERSION",
     "SUPPORTED_SUFFIXES",
     "documents_folder",
@@ -34,8 +35,9 @@ __all__ = [
 ]
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf"}
+    {".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf", ".docx", ".epub"}
 )
+NO_SUFFIX = "(no extension)"
 _MARKDOWN = frozenset({".md", ".markdown"})
 _HTML = frozenset({".html", ".htm"})
 _SNIFF = 8192  # bytes looked at to tell text from binary
@@ -69,9 +71,13 @@ def documents_folder(root: Path) -> Path:
     return root.parent if root.is_file() else root
 
 
-def scan_corpus(root: Path, *, max_file_bytes: int) -> tuple[list[FileInfo], list[Skipped]]:
+def scan_corpus(
+    root: Path, *, max_file_bytes: int, unsupported: Counter[str] | None = None
+) -> tuple[list[FileInfo], list[Skipped]]:
     """Walk root recursively; return candidate files (sorted by source) and skipped files with
-    reasons. Reads no file contents (only stat). A root that is one file is a corpus of it."""
+    reasons. Reads no file contents (only stat). A root that is one file is a corpus of it.
+    Files of types askbrief does not read are counted by suffix in ``unsupported``
+    (``NO_SUFFIX`` for none), not listed one by one."""
     try:
         root_stat = os.stat(root)
     except (FileNotFoundError, NotADirectoryError) as exc:
@@ -138,6 +144,8 @@ def scan_corpus(root: Path, *, max_file_bytes: int) -> tuple[list[FileInfo], lis
                     skipped.append(Skipped(source, f"larger than {_mb(max_file_bytes)} MB limit"))
                 else:
                     files.append(FileInfo(source, info.st_size, info.st_mtime_ns))
+            elif unsupported is not None and stat.S_ISREG(info.st_mode):
+                unsupported[suffix or NO_SUFFIX] += 1
     files.sort(key=lambda f: f.source)
     skipped.sort(key=lambda s: s.source)
     return files, skipped
@@ -259,6 +267,14 @@ def _parse(path: Path, info: FileInfo, data: bytes) -> Document:
         pdf = extract_pdf(data)
         text, encoding, page_starts = pdf.text, "pdf", pdf.page_starts
         title = pdf.title or _first_line(text)
+    elif suffix in (".docx", ".epub"):
+        # Imported here: zipfile and the XML parsers cost tens of ms that `ask` need not pay.
+        from .docx import extract_docx
+        from .epub import extract_epub
+
+        book = extract_docx(data) if suffix == ".docx" else extract_epub(data)
+        text, encoding, headings = book.text, suffix[1:], book.headings
+        title = book.title or (headings[0][1] if headings else _first_line(text))
     elif suffix in _HTML:
         if not _starts_with_bom(data) and b"\0" in data[:_SNIFF]:
             raise SkipFile("binary file")

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +38,7 @@ MAX_SEGMENTS = 8
 MAX_DEAD_FRACTION = 0.25
 # Below this much text to read, worker processes cost more than they save.
 _PARALLEL_BYTES = 8 * 1024 * 1024
+_TYPES_SHOWN = 8  # unsupported file types named in the summary; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,25 @@ class IndexReport:
     warnings: tuple[tuple[str, str], ...] = ()
     notice: str | None = None  # e.g. why a saved index was rebuilt
     changes: dict[str, int] = field(default_factory=dict)  # added / changed / removed counts
+    # Files of types askbrief does not read: (suffix, count), most common first.
+    unsupported: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def skipped_count(self) -> int:
+        """Every file left out: those skipped with a reason and those of unsupported types."""
+        return len(self.skipped) + sum(n for _, n in self.unsupported)
+
+    def unsupported_line(self) -> str | None:
+        """E.g. "skipped 3 files of unsupported types (.xlsx ×2, .png)"; None when there are
+        none."""
+        total = sum(n for _, n in self.unsupported)
+        if not total:
+            return None
+        shown = [s if n == 1 else f"{s} ×{n}" for s, n in self.unsupported[:_TYPES_SHOWN]]
+        if len(self.unsupported) > _TYPES_SHOWN:
+            shown.append(f"{len(self.unsupported) - _TYPES_SHOWN} more types")
+        what = "file of an unsupported type" if total == 1 else "files of unsupported types"
+        return f"skipped {total} {what} ({', '.join(shown)})"
 
 
 def cache_root(settings: Settings) -> Path:
@@ -90,10 +111,14 @@ def open_index(
 ) -> tuple[Index, IndexReport]:
     """The index of ``root``, brought up to date with the folder, and what it took."""
     t0 = time.perf_counter()
+    unsupported: Counter[str] = Counter()
     files, skipped = scan_corpus(
-        root, max_file_bytes=int(settings.corpus.max_file_mb * 1024 * 1024)
+        root,
+        max_file_bytes=int(settings.corpus.max_file_mb * 1024 * 1024),
+        unsupported=unsupported,
     )
     files_root = documents_folder(root)  # a one-file corpus reads from the file's folder
+    other_types = tuple(sorted(unsupported.items(), key=lambda kv: (-kv[1], kv[0])))
     folder = index_folder(root, settings)
     expect = _expected_meta(root, settings)
     notice = None
@@ -144,6 +169,7 @@ def open_index(
             _warnings(old),
             notice,
             changes,
+            other_types,
         )
         return old, report
 
@@ -202,6 +228,7 @@ def open_index(
         _warnings(index),
         notice,
         changes,
+        other_types,
     )
     return index, report
 

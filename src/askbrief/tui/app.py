@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,10 @@ class AskbriefApp(App[int]):
         self.corpus_dir = Path(corpus or settings.corpus.path or "seeds")
         self.configured_backend = settings.backend.name
         self.indexing = False
+        self.refreshing = False  # a refresh after files changed is running: questions wait
+        self._refresh_due = False
+        self._watching: tuple[Path, threading.Event] | None = None  # (folder, stop)
+        self.watch_ready = threading.Event()  # set once the folder is being watched
         self.startup_ms: float | None = None
         self.chat = ChatScreen()
 
@@ -144,7 +149,7 @@ class AskbriefApp(App[int]):
         self.chat.set_progress(0, None)
         report = session.report
         self._update_subtitle()
-        skipped = f", {len(report.skipped)} skipped" if report and report.skipped else ""
+        skipped = f", {report.skipped_count} skipped" if report and report.skipped_count else ""
         self.chat.set_welcome(
             f"Ask about the {session.documents} documents in {session.path.name} "
             f"({session.passages} passages{skipped}). Answers quote the documents and cite "
@@ -153,7 +158,83 @@ class AskbriefApp(App[int]):
         self.chat.set_status(
             f"note: {notice}" if notice else f"index {report.status if report else 'ready'}"
         )
+        self.watch_corpus(session.path)
         await self.chat.index_ready()
+        self.refresh_if_due()
+
+    # -- keeping the index fresh ---------------------------------------------------------------
+
+    def watch_corpus(self, corpus: Path) -> None:
+        """Watch ``corpus`` for changes in a background thread (instead of the last folder)."""
+        if self._watching is not None:
+            if self._watching[0] == corpus:
+                return
+            self._watching[1].set()
+        stop = threading.Event()
+        self._watching = (corpus, stop)
+        self.watch_ready = threading.Event()
+        threading.Thread(
+            target=self._watch,
+            args=(corpus, stop, self.watch_ready),
+            name="askbrief-watch",
+            daemon=True,
+        ).start()
+
+    def _watch(self, corpus: Path, stop: threading.Event, ready: threading.Event) -> None:
+        # A plain thread, not a worker: it lives as long as the app, and tests wait for workers.
+        from ..search.library import cache_root
+        from ..search.watch import watch_corpus
+
+        try:
+            for _ in watch_corpus(corpus, stop, ready=ready, ignore=[cache_root(self.settings)]):
+                if stop.is_set():
+                    return
+                self.call_from_thread(self._files_changed, stop)
+        except Exception as exc:  # watching is a convenience: say why it stopped, carry on
+            if not stop.is_set():
+                self.call_from_thread(
+                    self.chat.set_status, f"not watching {corpus.name} for changes: {exc}"
+                )
+
+    def _files_changed(self, stop: threading.Event) -> None:
+        if self._watching is not None and self._watching[1] is stop:
+            self._refresh_due = True
+            self.refresh_if_due()
+
+    def refresh_if_due(self) -> None:
+        """Refresh the index if files changed, once nothing else is using it."""
+        if not self._refresh_due or self.session is None or self.indexing:
+            return
+        if self.chat.answering is not None:
+            return  # the chat screen calls again when the answer is done
+        self._refresh_due = False
+        self.indexing = self.refreshing = True
+        self.chat.set_status("files changed: refreshing the index…")
+        self._refresh(self.session)
+
+    @work(thread=True, group="refresh", exit_on_error=False)
+    def _refresh(self, session: Corpus) -> None:
+        from ..search.watch import refresh_notice
+
+        try:
+            message = refresh_notice(session.index()) or "index up to date"
+        except (AskbriefError, OSError) as exc:
+            message = f"could not refresh the index: {exc}"
+        except Exception as exc:  # a worker must not die silently: say what went wrong
+            message = f"could not refresh the index: {type(exc).__name__}: {exc}"
+        # mypy infers Never for an async callback here; Textual awaits it.
+        self.call_from_thread(self._refreshed, message)  # type: ignore[arg-type]
+
+    async def _refreshed(self, message: str) -> None:
+        self.indexing = self.refreshing = False
+        self._update_subtitle()
+        self.chat.set_status(message)
+        await self.chat.index_ready()
+        self.refresh_if_due()
+
+    def on_unmount(self) -> None:
+        if self._watching is not None:
+            self._watching[1].set()
 
     def _open_failed(self, message: str) -> None:
         self.indexing = False

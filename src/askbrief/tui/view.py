@@ -44,7 +44,10 @@ def answer_body(answer: Answer) -> str:
 
 
 def citation_where(c: Citation) -> str:
-    return f"page {c.page}, line {c.line}" if c.page is not None else f"line {c.line}"
+    """Where the quote is: its section or chapter (when it has one), page and line."""
+    where = f"page {c.page}, line {c.line}" if c.page is not None else f"line {c.line}"
+    section = safe_text(c.heading)
+    return f"“{section}”, {where}" if section and c.heading != c.title else where
 
 
 def closest_citations(hits: Sequence[Hit], n: int = 3) -> tuple[Citation, ...]:
@@ -60,6 +63,7 @@ def closest_citations(hits: Sequence[Hit], n: int = 3) -> tuple[Citation, ...]:
             h.passage.line,
             h.passage.page,
             h.score,
+            heading=h.passage.heading,
         )
         for i, h in enumerate(hits[:n], start=1)
     )
@@ -82,6 +86,8 @@ def answer_from_saved(question: str, data: dict[str, Any]) -> Answer:
                     c.get("page"),
                     float(c.get("score", 0.0)),
                     bool(c.get("verified", True)),
+                    also_in=tuple(str(s) for s in c.get("also_in") or ()),
+                    heading=str(c.get("heading") or ""),
                 )
             )
         except (KeyError, TypeError, ValueError):

@@ -120,9 +120,9 @@ class ChatScreen(Screen[None]):
         field = self.query_one(QuestionInput)
         field.remember(question)
         field.value = ""
-        if self.askbrief.session is None:
+        if self.askbrief.session is None or self.askbrief.refreshing:
             self._pending = question
-            self.set_status("the question will be answered as soon as the index is open")
+            self.set_status("the question will be answered as soon as the index is ready")
             return
         await self._ask(question)
 
@@ -210,6 +210,7 @@ class ChatScreen(Screen[None]):
         self.refresh_bindings()
         self.set_status(status)
         self._scroll_end()
+        self.askbrief.refresh_if_due()  # files changed while answering
 
     def _scroll_end(self) -> None:
         self.call_after_refresh(self.query_one("#conversation").scroll_end, animate=False)
