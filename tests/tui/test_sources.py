@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 from tui_support import (
     AbstainingSession,
     AppWith,
@@ -88,6 +88,27 @@ async def test_keys_focus_a_source_and_enter_opens_it(make_app) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, SourceViewer) and app.screen.citation.n == n
+
+
+async def test_w_on_a_source_says_why_that_quote_was_chosen(make_app) -> None:
+    from askbrief.tui.screens.dialogs import WhyScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(app, pilot)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, SourceItem)
+        n = app.focused.citation.n
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert isinstance(app.screen, WhyScreen)
+        text = "\n".join(rendered(s) for s in app.screen.query(Static))
+        assert f"Why quote [{n}]" in text
+        assert "question terms (IDF weight)" in text and "by BM25" in text
+        assert turn.answer is not None and turn.answer.explanation is not None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChatScreen)
 
 
 async def test_abstention_says_so_and_offers_the_closest_passages(make_app) -> None:

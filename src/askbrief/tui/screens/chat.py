@@ -7,6 +7,7 @@ shown, so a crash or a kill loses nothing that was on screen.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -156,7 +157,7 @@ class ChatScreen(Screen[None]):
         try:
             # The conversation gives follow-up questions their context (and an LLM its history).
             answer = session.ask(
-                question, on_text=on_text, conversation=conversation, cancel=cancel
+                question, on_text=on_text, conversation=conversation, cancel=cancel, explain=True
             )
         except (_Cancelled, Cancelled):
             return
@@ -182,7 +183,7 @@ class ChatScreen(Screen[None]):
             if self.conversation is None:
                 self.conversation = store.new(corpus)
                 self.conversation_corpus = corpus
-            store.append(self.conversation, answer)
+            store.append(self.conversation, replace(answer, explanation=None))
         except (OSError, AskbriefError) as exc:
             return f"could not save the conversation: {exc}"
         return None
@@ -276,7 +277,23 @@ class ChatScreen(Screen[None]):
 
     @on(SourceItem.Chosen)
     def _source_chosen(self, event: SourceItem.Chosen) -> None:
-        self.open_source(event.turn, event.index)
+        if isinstance(event, SourceItem.Why):
+            self._explain(event.turn, event.index)
+        else:
+            self.open_source(event.turn, event.index)
+
+    def _explain(self, turn: TurnView, index: int) -> None:
+        """Show why the quote at ``index`` of ``turn`` was chosen (the whole explanation, so
+        its terms and threshold are there too)."""
+        from ...answers.explain import render_explanation
+        from .dialogs import WhyScreen
+
+        answer = turn.answer
+        if answer is None or answer.explanation is None or answer.abstained:
+            self.set_status("no explanation for this source: only fresh answers carry one")
+            return
+        n = turn.citations[index].n
+        self.app.push_screen(WhyScreen(f"Why quote [{n}]", render_explanation(answer.explanation)))
 
     def action_conversations(self) -> None:
         from .dialogs import ConversationsScreen

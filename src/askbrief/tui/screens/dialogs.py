@@ -16,13 +16,14 @@ from textual.widgets.option_list import Option
 from ...answers.render import safe_text
 from ...conversations import Conversation
 
-__all__ = ["ConversationsScreen", "CorpusDialog", "HelpScreen"]
+__all__ = ["ConversationsScreen", "CorpusDialog", "HelpScreen", "WhyScreen"]
 
 HELP = """\
 askbrief answers from your documents with quotes, and cites each one as [n].
 
   Enter        ask the question in the input line (up/down: earlier questions)
   Tab          move to the sources under an answer; Enter opens one
+  w            on a source: why that quote was chosen (terms, ranks, features)
   click [n]    open that citation in its document, the quote highlighted
   n / p        next / previous citation in the source viewer; Esc goes back
   Esc, ctrl+c  cancel the answer being written
@@ -51,6 +52,21 @@ class HelpScreen(_Dialog):
         with Vertical(classes="dialog"):
             yield Static(Text("Help", style="bold"), classes="dialog-title")
             yield Static(Text(HELP))
+            yield Static(Text("Esc to close", style="dim"))
+
+
+class WhyScreen(_Dialog):
+    """Why a quote was chosen: the explanation ``ask --explain`` prints, as plain text."""
+
+    def __init__(self, title: str, explanation: str) -> None:
+        super().__init__()
+        self._title = title
+        self._explanation = explanation
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self._title, style="bold"), classes="dialog-title")
+            yield Static(Text(safe_text(self._explanation)))
             yield Static(Text("Esc to close", style="dim"))
 
 

@@ -38,7 +38,10 @@ class Notice(Static):
 class SourceItem(Static, can_focus=True):
     """A citation (or a closest passage): file, title, line/page, score; flagged if unverified."""
 
-    BINDINGS = [Binding("enter,space", "choose", "Open source", show=False)]
+    BINDINGS = [
+        Binding("enter,space", "choose", "Open source", show=False),
+        Binding("w", "why", "Why this quote"),
+    ]
 
     class Chosen(Message):
         """The user wants to see this citation in its document."""
@@ -47,6 +50,9 @@ class SourceItem(Static, can_focus=True):
             super().__init__()
             self.turn = turn
             self.index = index
+
+    class Why(Chosen):
+        """The user wants to know why this quote was chosen."""
 
     def __init__(self, turn: TurnView, index: int, citation: Citation) -> None:
         super().__init__(self._label(citation))
@@ -72,6 +78,9 @@ class SourceItem(Static, can_focus=True):
 
     def action_choose(self) -> None:
         self.post_message(self.Chosen(self.turn, self.index))
+
+    def action_why(self) -> None:
+        self.post_message(self.Why(self.turn, self.index))
 
     def on_click(self) -> None:
         self.action_choose()
