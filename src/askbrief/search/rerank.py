@@ -20,6 +20,8 @@ The BM25 score stays on each hit; the explanation (ranks, cosine, fused score) r
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -142,10 +144,10 @@ def signals(
         vectors = embedder.embed([question] + [_embedding_text(r.hit) for r in ranked])
         out["cosine"] = (vectors[1:] @ vectors[0]).astype(np.float64)
         if opening is not None:
-            sources = list(dict.fromkeys(r.hit.passage.source for r in ranked))
             first = {r.hit.passage.source: r.hit.passage for r in reversed(ranked)}
-            vecs = embedder.embed([question] + [opening(first[s]) for s in sources])
-            page_cos = dict(zip(sources, (vecs[1:] @ vecs[0]).tolist(), strict=True))
+            texts = {s: opening(p) for s, p in first.items()}
+            vecs = _opening_vectors(embedder, list(texts.values()))
+            page_cos = {s: float(v @ vectors[0]) for s, v in zip(texts, vecs, strict=True)}
             out["opening"] = np.array([page_cos[r.hit.passage.source] for r in ranked])
     return out
 
@@ -155,6 +157,28 @@ def semantic_on(settings: SearchSettings, n_passages: int) -> bool:
     if settings.semantic == "auto":
         return n_passages >= settings.semantic_min_passages
     return bool(settings.semantic)
+
+
+# Page openings recur from question to question (the same pages keep coming up), so their
+# vectors are kept: a few thousand 256-float vectors, keyed by the opening's text.
+_OPENINGS: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
+_OPENINGS_MAX = 4096
+_OPENINGS_LOCK = threading.Lock()
+
+
+def _opening_vectors(embedder: StaticEmbedder, texts: list[str]) -> list[NDArray[np.float32]]:
+    with _OPENINGS_LOCK:
+        known = {t: _OPENINGS[t] for t in texts if t in _OPENINGS}
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        known.update(zip(missing, embedder.embed(missing), strict=True))
+    with _OPENINGS_LOCK:
+        for text in dict.fromkeys(texts):
+            _OPENINGS[text] = known[text]
+            _OPENINGS.move_to_end(text)
+        while len(_OPENINGS) > _OPENINGS_MAX:
+            _OPENINGS.popitem(last=False)
+    return [known[t] for t in texts]
 
 
 def fusion_weights(
