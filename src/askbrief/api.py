@@ -123,25 +123,26 @@ class Corpus:
 
     def search(self, query: str, k: int = 10) -> list[SearchResult]:
         """The ``k`` passages that rank best for ``query``, best first: BM25's candidates in the
-        order answers use them (duplicates collapsed, reranked); ``score`` is the BM25 score."""
+        order answers use them (duplicates collapsed, reranked); ``score`` is the reranked score
+        (BM25 fused with the other signals, see ``search.rerank``)."""
         _check_k(k)
         if k > MAX_SEARCH_K:
             raise UsageError(f"k must be at most {MAX_SEARCH_K} (got {k})")
-        hits, _ = self.session.retrieve(clean_question(query), k)
+        ranked, _ = self.session.rank(clean_question(query), k)
         return [
             SearchResult(
                 rank=rank,
-                source=hit.passage.source,
-                title=hit.passage.title,
-                heading=hit.passage.heading,
-                text=hit.passage.text,
-                start=hit.passage.start,
-                end=hit.passage.end,
-                line=hit.passage.line,
-                page=hit.passage.page,
-                score=hit.score,
+                source=r.hit.passage.source,
+                title=r.hit.passage.title,
+                heading=r.hit.passage.heading,
+                text=r.hit.passage.text,
+                start=r.hit.passage.start,
+                end=r.hit.passage.end,
+                line=r.hit.passage.line,
+                page=r.hit.passage.page,
+                score=r.fused if r.fused is not None else r.hit.score,
             )
-            for rank, hit in enumerate(hits, 1)
+            for rank, r in enumerate(ranked, 1)
         ]
 
     def read_source(

@@ -244,13 +244,14 @@ def candidates(
                 second = text[s2 - p.start : e2 - p.start]
                 if cov > 0 and _pairs_with_next(quote, second, (covs[i], covs[i + 1]), cov, kind):
                     pair = text[s - p.start : e2 - p.start]
-                    # A heading line with the sentence it heads is one unit, the defined term
-                    # with its definition ("global interpreter lock — The mechanism…").
+                    # A heading line with the sentence it heads reads as one unit, the defined
+                    # term with its definition; the sentence alone still wins a tie, since the
+                    # citation names its heading.
                     heads = i + 1 == opener_at
                     f = quote_features(
                         pair,
                         coverage=max(cov, covs[i + 1]) if heads else cov,
-                        pair=0.0 if heads else 1.0,
+                        pair=0.5 if heads else 1.0,
                         opener=shared["heading"] if heads else opener,
                     )
                     out.append(Candidate(hit, s, e2, pair, frozenset(union), f))
@@ -262,6 +263,8 @@ def candidates(
                 middle = text[spans[i + 1][0] - p.start : spans[i + 1][1] - p.start]
                 if (
                     e3 - s <= MAX_QUOTE_CHARS
+                    and ENDS_SENTENCE.search(quote)  # sentences, not headings
+                    and ENDS_SENTENCE.search(middle)
                     and holds_answer(kind, third)
                     and not holds_answer(kind, quote)
                     and not holds_answer(kind, middle)
