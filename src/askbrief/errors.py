@@ -7,6 +7,7 @@ __all__ = [
     "BackendError",
     "ConfigError",
     "CorpusError",
+    "EngineError",
     "IndexError_",
     "QuestionError",
     "SkipFile",
@@ -39,3 +40,7 @@ class QuestionError(AskbriefError):
 
 class BackendError(AskbriefError):
     """An LLM backend failed; the message says what failed and never holds a secret."""
+
+
+class EngineError(AskbriefError):
+    """A search engine's shards cannot answer (unreachable, timed out, not built)."""

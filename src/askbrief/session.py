@@ -11,20 +11,28 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 from .answers.compose import abstain, compose_answer
 from .cancel import CancelToken
 from .config import Settings
 from .conversations import Conversation
-from .errors import QuestionError
+from .errors import CorpusError, QuestionError
 from .resources import bundled_dir
+from .search.engines import Engine, SearchIndex, load_engine
 from .search.followup import FollowupQuery, plan_query, search
 from .search.index import Index
-from .search.library import IndexReport, Progress, open_index
+from .search.library import IndexReport, Progress, cache_root
 from .search.terms import QuestionTerms
 from .types import Answer, Hit, Timings
 
-__all__ = ["MAX_QUESTION_CHARS", "Session", "clean_question", "resolve_corpus"]
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "Session",
+    "clean_question",
+    "resolve_corpus",
+    "shared_corpus_dir",
+]
 
 MAX_QUESTION_CHARS = 4000
 # Earlier turns handed to an LLM backend at most; it keeps the newest that fit its budget.
@@ -55,28 +63,74 @@ def resolve_corpus(corpus: Path | None) -> Path:
     return corpus
 
 
+def shared_corpus_dir(settings: Settings) -> Path:
+    """What stands for a shared engine's corpus on this machine: a folder named after its shard
+    addresses (never created), the same for every session over the same shards."""
+    import hashlib
+    import json
+
+    key = json.dumps([settings.engine.name, settings.engine.shards])
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return cache_root(settings) / "engines" / f"{settings.engine.name}-{digest}"
+
+
 class Session:
     """An open corpus and the settings to answer from it."""
 
     def __init__(self, settings: Settings, corpus: Path | None = None) -> None:
         self.settings = settings
-        self.corpus_dir = resolve_corpus(corpus or settings.corpus.path)
-        self._index: Index | None = None
+        self.engine: Engine = load_engine(settings.engine)
+        if self.engine.shared and not (corpus or settings.corpus.path):
+            # A shared engine is the corpus: this stands for it in conversations, and holds no
+            # files, so the source viewer shows the indexed text.
+            self.corpus_dir = shared_corpus_dir(settings)
+        else:
+            self.corpus_dir = resolve_corpus(corpus or settings.corpus.path)
+        self._index: SearchIndex | None = None
         self.report: IndexReport | None = None
+        self.partial = False  # the last answer left out a shard that was down
 
     @property
-    def index(self) -> Index:
+    def index(self) -> SearchIndex:
         if self._index is None:
             self.open()
         assert self._index is not None
         return self._index
 
+    @property
+    def planning_index(self) -> Index:
+        """The index as follow-up planning takes it: typed as the local ``Index``, whose members
+        it uses are the ``SearchIndex`` protocol that every engine's index has."""
+        return cast(Index, self.index)
+
     def open(self, progress: Progress | None = None, *, force: bool = False) -> IndexReport:
-        """Load the saved index, refreshing it if files changed, or build it."""
-        self._index, self.report = open_index(
+        """Open the engine's index: the local one is loaded, refreshed if files changed, or
+        built; a shared one is connected to."""
+        self._index, self.report = self.engine.open(
             self.corpus_dir, self.settings, progress=progress, force=force
         )
         return self.report
+
+    def build(self, progress: Progress | None = None, *, force: bool = False) -> IndexReport:
+        """Index the corpus folder into the engine (``askbrief index``), then open it."""
+        if not self.engine.shared:
+            return self.open(progress, force=force)
+        if self.corpus_dir == shared_corpus_dir(self.settings):
+            raise CorpusError(
+                f"name the folder to index into the {self.engine.name} shards: askbrief index DIR"
+            )
+        report = self.engine.index_folder(
+            self.corpus_dir, self.settings, progress=progress, force=force
+        )
+        self._index = None
+        return report
+
+    def indexed_text(self, source: str, offset: int) -> str | None:
+        """The indexed text of ``source`` around ``offset``, at the document's own offsets (for
+        showing a source that is not on this machine); None if it is not indexed."""
+        from .search.engines import indexed_text
+
+        return indexed_text(self.index, source, offset)
 
     def plan(self, question: str, conversation: Conversation | None = None) -> FollowupQuery:
         """The search for ``question``: its own terms, plus context when it continues
@@ -85,7 +139,7 @@ class Session:
         return plan_query(
             question,
             turns,
-            self.index,
+            self.planning_index,
             cited_here=conversation is not None and self.is_corpus_of(conversation),
         )
 
@@ -100,8 +154,8 @@ class Session:
         self, question: str, k: int | None = None, *, conversation: Conversation | None = None
     ) -> tuple[list[Hit], QuestionTerms]:
         query = self.plan(question, conversation)
-        hits = search(self.index, query, k or self.settings.answer.k)
-        return hits, query.question_terms(self.index, question)
+        hits = search(self.planning_index, query, k or self.settings.answer.k)
+        return hits, query.question_terms(self.planning_index, question)
 
     def ask(
         self,
@@ -128,8 +182,9 @@ class Session:
         _ = self.index
         t1 = time.perf_counter()
         query = self.plan(question, conversation)
-        hits = search(self.index, query, k or self.settings.answer.k)
-        terms = query.question_terms(self.index, question)
+        hits = search(self.planning_index, query, k or self.settings.answer.k)
+        terms = query.question_terms(self.planning_index, question)
+        notices, self.partial = self.engine.take_notices()
         t2 = time.perf_counter()
         if history is None:
             turns = conversation.turns[-MAX_HISTORY_TURNS:] if conversation is not None else []
@@ -168,6 +223,8 @@ class Session:
         load_ms = 0.0 if index_was_open else (t1 - t0) * 1000
         return replace(
             answer,
+            notices=notices + answer.notices,
+            partial=self.partial,
             context_terms=query.context_terms,
             conversation=conversation.id if conversation is not None else None,
             timings=Timings(

@@ -125,6 +125,7 @@ class Answer:
     sent_passages: tuple[int, ...] = ()  # passage ids sent to an LLM backend
     context_terms: tuple[str, ...] = ()  # terms borrowed from earlier turns of a conversation
     conversation: str | None = None
+    partial: bool = False  # a shard of a shared index was down: answered from the others
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -142,4 +143,5 @@ class Answer:
             "sent_passages": list(self.sent_passages),
             "context_terms": list(self.context_terms),
             "conversation": self.conversation,
+            "partial": self.partial,
         }

@@ -94,9 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--rebuild", action="store_true", help="ignore the saved index")
 
     from .admin import add_config_parser, add_history_parser
+    from .engine import add_engine_parser
 
     add_history_parser(sub, common)
     add_config_parser(sub, common)
+    add_engine_parser(sub, common)
     return parser
 
 
@@ -140,7 +142,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
     session = _session(args, args.dir)
     bar = _ProgressBar(sys.stderr)
     try:
-        report = session.open(progress=bar, force=args.rebuild)
+        report = session.build(progress=bar, force=args.rebuild)
     finally:
         bar.close()
     if report.notice:
@@ -248,6 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .admin import run_admin
 
             return run_admin(args)
+        if args.command == "engine":
+            from .engine import run_engine
+
+            return run_engine(args)
         return commands[args.command](args)
     except QuestionError as exc:
         print(f"askbrief: {exc}", file=sys.stderr)
