@@ -36,6 +36,8 @@ __all__ = ["BATCH_FILES", "index_into_shards", "path_term", "shard_of"]
 
 BATCH_FILES = 200  # commit every shard after this many files read...
 BATCH_PASSAGES = 20_000  # ...or this many passages, whichever comes first
+DOC_PREFIX = "askbrief.doc."  # + a document's path term: its record, written after its passages
+PENDING_KEY = "askbrief.pending"  # "1" while a batch is being written
 _MAX_TERM = 245  # Xapian's limit on a term's length in bytes
 _TCP = re.compile(r"tcp://(?P<host>[^\s:/]+):(?P<port>\d{1,5})")
 
@@ -83,27 +85,64 @@ class _Shard:
     def __init__(self, number: int, address: str, timeout_ms: int) -> None:
         self.number, self.address = number, address
         self.db = open_writable(number, address, timeout_ms)
+        # A batch is a transaction: a local shard's unfinished batch is discarded with the
+        # process. A remote shard's server commits what it received when the connection drops,
+        # so each document's record is also written after its passages, under its own key, and
+        # PENDING marks a batch in flight: the next run then checks the shard document by
+        # document (``_reconcile``).
+        self.db.begin_transaction()
         blob = self.db.get_metadata(DOCS_KEY).decode()
         self.records: dict[str, dict[str, Any]] = json.loads(blob) if blob else {}
         self.dirty = False
+        self.recovered = self.db.get_metadata(PENDING_KEY) == b"1"
+        if self.recovered:
+            self._reconcile()
+
+    def _mark(self) -> None:
+        if not self.dirty:
+            self.db.set_metadata(PENDING_KEY, "1")
+            self.dirty = True
+
+    def _reconcile(self) -> None:
+        """After a cut batch: keep the documents whose record and passages are all there,
+        remove every other passage."""
+        records = {}
+        for key in self.db.metadata_keys(DOC_PREFIX.encode()):
+            value = self.db.get_metadata(key).decode()
+            if value:
+                rec = json.loads(value)
+                records[rec["source"]] = rec
+        whole = {path_term(s): r["n"] for s, r in records.items()}
+        present = [(t.term.decode(), t.termfreq) for t in self.db.allterms(b"P")]
+        for term, passages in present:
+            if whole.get(term) != passages:
+                self.db.delete_document(term)
+        self.records = {s: r for s, r in records.items() if whole.get(path_term(s)) is not None}
+        for source, rec in list(self.records.items()):
+            if self.db.get_termfreq(path_term(source)) != rec["n"]:
+                self.remove(source)
+        self._mark()
 
     def wipe(self) -> None:
         for term in [t.term for t in self.db.allterms(b"P")]:
             self.db.delete_document(term)
+        for key in list(self.db.metadata_keys(DOC_PREFIX.encode())):
+            self.db.set_metadata(key, b"")
         self.records = {}
-        self.dirty = True
+        self._mark()
 
     def remove(self, source: str) -> None:
+        self._mark()
         self.db.delete_document(path_term(source))
+        self.db.set_metadata(DOC_PREFIX + path_term(source), "")
         self.records.pop(source, None)
-        self.dirty = True
 
     def add(self, doc: Document, max_tokens: int) -> int:
         """Replace ``doc``'s passages; how many were written."""
         passages = split_document(doc, max_tokens)
         if not passages:
             raise SkipFile("no text")
-        self.db.delete_document(path_term(doc.source))
+        self.remove(doc.source)
         digest = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         key = path_term(doc.source)
         first = 0
@@ -133,7 +172,8 @@ class _Shard:
                 raise EngineError(
                     f"{shard_label(self.number, self.address)} is being written by another indexer"
                 )
-        self.records[doc.source] = {
+        record = {
+            "source": doc.source,
             "title": doc.title,
             "size": doc.size,
             "mtime_ns": doc.mtime_ns,
@@ -143,14 +183,17 @@ class _Shard:
             "hash": digest,
             "warnings": list(doc.warnings),
         }
-        self.dirty = True
+        self.db.set_metadata(DOC_PREFIX + key, json.dumps(record, ensure_ascii=False))
+        self.records[doc.source] = record
         return len(passages)
 
     def commit(self, meta: dict[str, object]) -> None:
         if self.dirty:
             self.db.set_metadata(META_KEY, json.dumps(meta))
             self.db.set_metadata(DOCS_KEY, json.dumps(self.records, ensure_ascii=False))
-            self.db.commit()
+            self.db.set_metadata(PENDING_KEY, "")
+            self.db.commit_transaction()
+            self.db.begin_transaction()
             self.dirty = False
 
 
@@ -225,7 +268,8 @@ def index_into_shards(
                     s.commit(meta)
                 pending_files = pending_passages = 0
         for s in shards:
-            s.dirty = s.dirty or not s.db.get_metadata(META_KEY)
+            if not s.db.get_metadata(META_KEY):
+                s._mark()
             s.commit(meta)
         if progress is not None:
             progress(len(to_read), len(to_read), "")
