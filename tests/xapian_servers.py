@@ -7,6 +7,7 @@ shard with its children by process group id, and teardown stops it by that id.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -68,10 +69,8 @@ class XapianServer:
 
     def signal(self, sig: signal.Signals) -> None:
         """Send ``sig`` to the server and the children serving its connections."""
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.pgid, sig)
-        except ProcessLookupError:
-            pass
 
     def kill(self) -> None:
         self.signal(signal.SIGKILL)
@@ -81,10 +80,8 @@ class XapianServer:
         """Stop it whatever state it is in (also resumes a SIGSTOPped one first)."""
         self.signal(signal.SIGCONT)
         self.signal(signal.SIGKILL)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):  # the kernel owes us this
             self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # pragma: no cover - the kernel owes us this
-            pass
 
     def __enter__(self) -> XapianServer:
         return self

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hostile import askbrief_env, run_askbrief, words_text
 
 from askbrief.config import Settings
 from askbrief.conversations import ConversationStore
@@ -27,7 +28,6 @@ from askbrief.errors import SkipFile
 from askbrief.search.library import index_folder, open_index
 from askbrief.session import Session
 from askbrief.types import Answer, Citation
-from hostile import askbrief_env, run_askbrief, words_text
 
 FILLER = words_text(2_000_000, seed=11)
 

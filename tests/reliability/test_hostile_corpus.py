@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from hostile import (
     FACTS,
     NEVER_QUOTED,

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from hostile import run_askbrief
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,6 @@ from askbrief.config import Settings
 from askbrief.errors import QuestionError
 from askbrief.session import MAX_QUESTION_CHARS, Session
 from conftest import write_corpus
-from hostile import run_askbrief
 
 DOCS = {
     "mill.txt": "The windmill grinds barley on Tuesdays.\n\nThe miller sells flour in Lindenfeld.",

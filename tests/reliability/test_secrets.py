@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hostile import askbrief_env
 
 from conftest import write_corpus
-from hostile import askbrief_env
 from llm_servers import LLMServer, closed_port_url, openai_stream, status
 
 SECRET = "sk-test-SECRET-123456"

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from xapian_servers import ServerPool, needs_tcpsrv, xapian_settings
 
 from askbrief.cli.main import main
 from askbrief.errors import EngineError
 from askbrief.resources import bundled_dir
 from askbrief.session import Session
+from xapian_servers import ServerPool, needs_tcpsrv, xapian_settings
 
 pytestmark = needs_tcpsrv
 Q = "What annual trade target did Xi and Putin agree on?"
@@ -90,8 +90,11 @@ def test_with_allow_partial_the_other_shards_answer_marked_partial_in_json(
     servers[0].kill()  # shard 1 holds no source of this answer
     partial = session.ask(Q)
     assert partial.partial and quotes(partial) == quotes(full)
-    assert any(n.startswith(f"shard 1 ({servers[0].address}) has no live replica") and
-               "partial answer" in n for n in partial.notices)
+    assert any(
+        n.startswith(f"shard 1 ({servers[0].address}) has no live replica")
+        and "partial answer" in n
+        for n in partial.notices
+    )
     config = tmp_path / "p.toml"
     config.write_text(
         f"[engine]\nname = 'xapian'\nallow_partial = true\nshards = {json.dumps(layout)}\n"

@@ -15,17 +15,16 @@ from typing import Any
 
 import pytest
 import xapian
-from xapian_servers import ServerPool, needs_tcpsrv, xapian_settings
 
 from askbrief.config import Settings
 from askbrief.errors import ConfigError
 from askbrief.search.engines import available_engines, indexed_text
 from askbrief.search.engines.xapian import DOCS_KEY, PID_SHIFT, idf_ratio, xapian_idf
 from askbrief.search.engines.xapian_write import path_term, shard_of
-from askbrief.search.index import passage_terms
 from askbrief.search.scoring import idf as lucene_idf
 from askbrief.session import Session
 from conftest import REPO, write_corpus
+from xapian_servers import ServerPool, needs_tcpsrv, xapian_settings
 
 pytestmark = needs_tcpsrv
 DEV = Path("/work/shared/eval/dev_questions.jsonl")
@@ -69,9 +68,7 @@ def generated_corpus(root: Path, n_files: int = 120, seed: int = 7) -> Path:
 
 def generated_questions(n: int = 60, seed: int = 11) -> list[str]:
     rng = random.Random(seed)
-    return [
-        " ".join(word(rng.randint(0, 300)) for _ in range(rng.randint(1, 4))) for _ in range(n)
-    ]
+    return [" ".join(word(rng.randint(0, 300)) for _ in range(rng.randint(1, 4))) for _ in range(n)]
 
 
 @pytest.fixture
@@ -126,7 +123,9 @@ def where(hits: list[Any]) -> list[tuple[str, int, int]]:
 def test_engines_are_registered_and_an_unknown_one_is_a_config_error(settings: Settings) -> None:
     assert {"local", "xapian"} <= set(available_engines())
     bad = settings.model_copy(update={"engine": settings.engine.model_copy(update={"name": "x"})})
-    with pytest.raises(ConfigError, match=r"unknown engine 'x' in engine.name; available: .*xapian"):
+    with pytest.raises(
+        ConfigError, match=r"unknown engine 'x' in engine.name; available: .*xapian"
+    ):
         Session(bad)
 
 
@@ -140,7 +139,9 @@ def test_dev_questions_get_the_same_hits_scores_and_answers_as_the_local_engine(
         (xh, _), (lh, _) = xs.retrieve(q, 10), ls.retrieve(q, 10)
         assert where(xh) == where(lh), q
         assert [h.passage.text for h in xh] == [h.passage.text for h in lh]
-        assert all(math.isclose(a.score, b.score, rel_tol=1e-9) for a, b in zip(xh, lh))
+        assert all(
+            math.isclose(a.score, b.score, rel_tol=1e-9) for a, b in zip(xh, lh, strict=False)
+        )
         xa, la = xs.ask(q), ls.ask(q)
         assert xa.markdown == la.markdown and xa.abstained == la.abstained, q
         assert [c.as_json() for c in xa.citations] == [c.as_json() for c in la.citations]

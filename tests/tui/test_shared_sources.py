@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from tui_support import ask, build_app, settle
-from xapian_servers import xapian_settings
 
 from askbrief.session import Session
 from askbrief.tui.screens.source_viewer import SourceNotice, SourceViewer
 from askbrief.tui.view import display_text
 from askbrief.tui.widgets.turn import SourceItem
+from xapian_servers import xapian_settings
 
 SIZE = (120, 40)
 
