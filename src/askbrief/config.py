@@ -95,8 +95,9 @@ class EngineSettings(_Section):
     (a xapian-tcpsrv) or a local database folder. Clients list the shards in the same order."""
     timeout: int = Field(default=5000, ge=50, le=600_000)
     """Milliseconds to wait for a shard to connect or answer before it counts as down."""
-    exact: bool = True
-    """Make Xapian's top-k exact (check every match); False is faster, rarely not exact."""
+    exact: bool = False
+    """Make Xapian's top-k exact by checking every match (slower); by default Xapian skips
+    matches that cannot make the top k, and about 1 query in 3,000 misses a near-tie."""
     allow_partial: bool = False
     """When a shard has no live replica: answer from the others, marked partial (else an error)."""
 
@@ -297,7 +298,8 @@ name = "{engine.name}"
 # shards = [["tcp://10.0.0.5:33333", "tcp://10.0.0.6:33333"], ["tcp://10.0.0.7:33333"]]
 # Milliseconds a shard may take to connect or answer before it counts as down.
 timeout = {engine.timeout!r}
-# Exact top-k (Xapian checks every match); false is faster and rarely differs.
+# true: exact top-k (Xapian checks every match; slower). false: about 1 query in 3,000 misses
+# a near-tie.
 exact = {engine_exact}
 # With a shard down and no replica: answer from the others, marked partial (else an error).
 allow_partial = {engine_partial}

@@ -129,10 +129,11 @@ def test_engines_are_registered_and_an_unknown_one_is_a_config_error(settings: S
         Session(bad)
 
 
+@pytest.mark.parametrize("exact", [True, False], ids=["exact", "xapian-default"])
 def test_dev_questions_get_the_same_hits_scores_and_answers_as_the_local_engine(
-    pool: ServerPool, seeds_shards: list[Path], seeds_dir: Path, tmp_path: Path
+    pool: ServerPool, seeds_shards: list[Path], seeds_dir: Path, tmp_path: Path, exact: bool
 ) -> None:
-    xs, ls = served(pool, seeds_shards, tmp_path), local(seeds_dir, tmp_path)
+    xs, ls = served(pool, seeds_shards, tmp_path, exact=exact), local(seeds_dir, tmp_path)
     assert xs.index.n_passages == ls.index.n_passages
     assert sorted(d.source for d in xs.index.docs) == sorted(d.source for d in ls.index.docs)
     for q in DEV_QUESTIONS:
@@ -147,11 +148,12 @@ def test_dev_questions_get_the_same_hits_scores_and_answers_as_the_local_engine(
         assert [c.as_json() for c in xa.citations] == [c.as_json() for c in la.citations]
 
 
+@pytest.mark.parametrize("exact", [True, False], ids=["exact", "xapian-default"])
 def test_generated_corpus_questions_get_the_same_top_10_as_the_local_engine(
-    pool: ServerPool, generated: tuple[Path, list[Path]], tmp_path: Path
+    pool: ServerPool, generated: tuple[Path, list[Path]], tmp_path: Path, exact: bool
 ) -> None:
     corpus, folders = generated
-    xs, ls = served(pool, folders, tmp_path), local(corpus, tmp_path)
+    xs, ls = served(pool, folders, tmp_path, exact=exact), local(corpus, tmp_path)
     assert xs.index.n_passages == ls.index.n_passages > 300
     for q in generated_questions():
         (xh, _), (lh, _) = xs.retrieve(q, 10), ls.retrieve(q, 10)

@@ -33,7 +33,8 @@ def run_engine(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     engine = load_engine(settings.engine)
     if engine.shared:
-        print(f"engine {engine.name}: {len(settings.engine.shards)} shards")
+        n = len(settings.engine.shards)
+        print(f"engine {engine.name}: {n} shard{'s' if n != 1 else ''}")
         rows = engine.status()
     else:
         from ..session import Session

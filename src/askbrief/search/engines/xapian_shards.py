@@ -117,14 +117,12 @@ class ShardSet:
         for s in down:
             label = shard_label(s.number, s.addresses[s.serving])
             if not self.settings.allow_partial or len(down) == len(self.shards):
-                raise EngineError(
-                    f"{label} has no live replica ({s.error})"
-                    + (
-                        ""
-                        if self.settings.allow_partial
-                        else "; set engine.allow_partial = true to answer from the other shards"
-                    )
+                hint = (
+                    "; set engine.allow_partial = true to answer from the other shards"
+                    if len(down) < len(self.shards) and not self.settings.allow_partial
+                    else ""
                 )
+                raise EngineError(f"{label} has no live replica ({s.error}){hint}")
             self.down.append(
                 f"{label} has no live replica ({s.error}); partial answer from the other shards"
             )
