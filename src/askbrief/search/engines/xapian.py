@@ -141,7 +141,10 @@ class XapianIndex:
 
     # -- search --------------------------------------------------------------------------------
 
-    def _query(self, db: xapian.Database, terms: Sequence[str], weights: Sequence[float] | None):  # type: ignore[no-untyped-def]
+    def _query(
+        self, db: xapian.Database, terms: Sequence[str], weights: Sequence[float] | None
+    ) -> xapian.Query | None:
+        """OR of the terms, each scaled by its weight and by Lucene IDF ÷ Xapian IDF."""
         counts: dict[str, float] = {}
         for j, term in enumerate(terms):
             counts[term] = counts.get(term, 0.0) + (1.0 if weights is None else float(weights[j]))
@@ -181,22 +184,24 @@ class XapianIndex:
             if mset.empty():
                 return []
             kth = mset.get_hit(min(k, mset.size()) - 1).weight
-            keep = [m for m in mset if m.weight >= kth or not fetch]
-            if fetch:
-                mset.fetch()
+            if not fetch:
+                return [(self._pid(m.docid), float(m.weight), None) for m in mset]
+            top = [(m.docid, float(m.weight)) for m in mset if m.weight >= kth]
+            mset.fetch()
             rows = []
-            for m in keep:
-                number, docid = self.shards.split_docid(m.docid)
-                pid = (number << PID_SHIFT) | docid
-                passage = passage_of(m.document.get_data(), pid) if fetch else None
-                rows.append((pid, float(m.weight), passage))
-            if fetch:
-                rows.sort(key=lambda r: (-round(r[1], 9), r[2].source, r[2].start))  # type: ignore[union-attr]
-                for pid, _, p in rows:
-                    self._remember(pid, p)  # type: ignore[arg-type]
-            return rows[:k]
+            for docid, weight in top:
+                passage = passage_of(db.get_document(docid).get_data(), self._pid(docid))
+                self._remember(passage.id, passage)
+                rows.append((passage.id, weight, passage))
+            # Ties go to the earlier (source, offset), as a fresh local build numbers them.
+            rows.sort(key=lambda r: (-round(r[1], 9), r[2].source, r[2].start))
+            return [(pid, weight, p) for pid, weight, p in rows[:k]]
 
         return self.shards.call(run)
+
+    def _pid(self, combined: int) -> int:
+        number, docid = self.shards.split_docid(combined)
+        return (number << PID_SHIFT) | docid
 
     def search(
         self, terms: Sequence[str], k: int, weights: Sequence[float] | None = None
