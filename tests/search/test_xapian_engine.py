@@ -352,3 +352,22 @@ def test_pids_keep_one_documents_passages_consecutive_across_shards(
         last = session.index.passage(doc.first_passage + doc.n_passages - 1)
         assert session.index.next_passage(last) is None
         assert session.index.next_passage(first) is not None or doc.n_passages == 1
+
+
+def test_follow_ups_borrow_the_same_context_and_cite_the_same_quotes_on_both_engines(
+    pool: ServerPool, seeds_shards: list[Path], seeds_dir: Path, tmp_path: Path
+) -> None:
+    """Follow-up planning (context terms, boosts of cited passages, their neighbours and
+    documents) runs unchanged on the xapian engine's passages and document records."""
+    from test_followup import FOLLOW_UPS, converse
+
+    xs, ls = served(pool, seeds_shards, tmp_path), local(seeds_dir, tmp_path)
+    rows = [turns for turns, _, _ in FOLLOW_UPS]
+    follow_ups = DEV.parent / "dev_followups.jsonl"
+    if follow_ups.exists():
+        rows += [json.loads(line)["turns"] for line in follow_ups.read_text().splitlines() if line]
+    for turns in rows:
+        (xc, xa), (lc, la) = converse(xs, turns), converse(ls, turns)
+        assert xa.context_terms == la.context_terms, turns
+        assert [c.as_json() for c in xa.citations] == [c.as_json() for c in la.citations], turns
+        assert xc.turns[-1].citations == lc.turns[-1].citations
