@@ -289,6 +289,18 @@ def worker_bm25s_native(a: dict[str, Any]) -> dict[str, Any]:
     return {"build_s": time.perf_counter() - t0, "peak_mb": _peak_mb()}
 
 
+def worker_xapian_build(a: dict[str, Any]) -> dict[str, Any]:
+    from xapian_bench import worker_xapian_build as build
+
+    return build(a)
+
+
+def worker_xapian_serve(a: dict[str, Any]) -> dict[str, Any]:
+    from xapian_bench import worker_xapian_serve as serve
+
+    return serve(a)
+
+
 WORKERS = {
     name[len("worker_") :]: fn for name, fn in globals().items() if name.startswith("worker_")
 }
@@ -424,6 +436,7 @@ def run_size(
     work: Path,
     cache: Path,
     say: Any,
+    peers: bool = True,
 ) -> dict[str, Any]:
     from corpora import make_corpus
 
@@ -442,6 +455,11 @@ def run_size(
     out["askbrief"].update(_run_worker("askbrief_refresh", common))
     say(f"[{_label(n)}] askbrief serve/refresh done")
     tok_dir = work / f"tokens-{_label(n)}"
+    if not peers:
+        out["tokens"] = out["bm25s"] = out["rank_bm25"] = out["bm25s_native"] = {}
+        out["xapian"] = run_xapian_size(n, corpus, questions, work, say)
+        shutil.rmtree(idx, ignore_errors=True)
+        return out
     out["tokens"] = _run_worker("tokens", {**common, "out": str(tok_dir)})
     queries = [analyze_question(q) for q in questions]
     peer = {"tokens": str(tok_dir), "queries": queries, "scratch": str(work)}
@@ -455,9 +473,18 @@ def run_size(
     for peer_name in ("bm25s", "rank_bm25"):
         if "index_s" in out[peer_name]:
             out[peer_name]["build_s"] = tok + out[peer_name]["index_s"]
+    out["xapian"] = run_xapian_size(n, corpus, questions, work, say)
     shutil.rmtree(idx, ignore_errors=True)
     shutil.rmtree(tok_dir, ignore_errors=True)
     return out
+
+
+def run_xapian_size(
+    n: int, corpus: Path, questions: list[str], work: Path, say: Any
+) -> dict[str, Any]:
+    from xapian_bench import run_xapian
+
+    return run_xapian(_label(n), corpus, questions, work, say, _run_worker)
 
 
 def _f(v: Any, unit: str = "") -> str:
@@ -552,6 +579,10 @@ def render(results: dict[str, Any]) -> str:
         errors = {k: v["error"] for k, v in r.items() if isinstance(v, dict) and "error" in v}
         if errors:
             lines.append(f"\nerrors: {errors}")
+        if "xapian" in r:
+            from xapian_bench import render_engines
+
+            lines.extend(render_engines(size, a, r["xapian"], _f))
     seeds, tui = results["seeds_ask"], results["tui"]
     lines.append(
         f"\nseeds `askbrief ask --json`, whole process, saved index: "
@@ -578,6 +609,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="a tiny size, for CI")
     parser.add_argument("--cache", type=Path, default=RESULTS / "cache")
     parser.add_argument("--queries", type=int, default=QUERIES)
+    parser.add_argument(
+        "--no-peers", action="store_true", help="only askbrief's engines (local, xapian)"
+    )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -606,7 +640,9 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="askbrief-bench-"))
     try:
         for n in sizes:
-            results["sizes"][_label(n)] = run_size(n, docs, questions, work, args.cache, say)
+            results["sizes"][_label(n)] = run_size(
+                n, docs, questions, work, args.cache, say, peers=not args.no_peers
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["seeds_ask"] = measure_seeds_ask(3 if args.smoke else 7)

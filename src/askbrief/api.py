@@ -94,6 +94,21 @@ class Corpus:
         done; ``progress(done, total, current_file)`` is called while files are read."""
         return self.session.open(progress=progress, force=rebuild)
 
+    @property
+    def shared(self) -> bool:
+        """Whether the index is a shared one (Xapian shards) rather than this machine's own."""
+        return self.session.engine.shared
+
+    def indexed_text(self, source: str, offset: int) -> str | None:
+        """The indexed text of ``source`` around ``offset``, at the document's own offsets, for
+        showing a source that is not on this machine; None if it is not indexed."""
+        return self.session.indexed_text(source, offset)
+
+    def build(self, progress: Progress | None = None, *, rebuild: bool = False) -> IndexReport:
+        """``askbrief index``: with the local engine the same as ``index``; with a shared engine
+        (Xapian shards), index this corpus folder into the shards."""
+        return self.session.build(progress=progress, force=rebuild)
+
     def ask(
         self,
         question: str,
@@ -154,7 +169,7 @@ class Corpus:
         Only documents of this corpus can be read: an absolute path or one with ``..`` is
         refused, as are offsets outside the document.
         """
-        index = self.session.index
+        index = self.session.planning_index
         path = PurePosixPath(source.replace("\\", "/"))
         if not source.strip():
             raise UsageError("the source is empty: give a source as citations name it")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from .errors import ConfigError
 
@@ -22,6 +23,7 @@ __all__ = [
     "AnswerSettings",
     "BackendSettings",
     "CorpusSettings",
+    "EngineSettings",
     "IndexSettings",
     "Settings",
     "default_config_path",
@@ -107,12 +109,43 @@ class BackendSettings(_Section):
     """A folder whose system.md / user.md replace the bundled templates (missing ones fall back)."""
 
 
+class EngineSettings(_Section):
+    name: str = "local"
+    """'local' (the saved index on this machine, default), 'xapian', or a plugin's name."""
+    shards: list[list[str]] = Field(default_factory=list)
+    """Each inner list is one shard: its primary, then its replicas; each 'tcp://host:port'
+    (a xapian-tcpsrv) or a local database folder. Clients list the shards in the same order."""
+    timeout: int = Field(default=5000, ge=50, le=600_000)
+    """Milliseconds to wait for a shard to connect or answer before it counts as down."""
+    exact: bool = False
+    """Make Xapian's top-k exact by checking every match (slower); by default Xapian skips
+    matches that cannot make the top k, and about 1 query in 3,000 misses a near-tie."""
+    allow_partial: bool = False
+    """When a shard has no live replica: answer from the others, marked partial (else an error)."""
+
+    @field_validator("shards")
+    @classmethod
+    def _check_shards(cls, shards: list[list[str]]) -> list[list[str]]:
+        for i, shard in enumerate(shards, 1):
+            if not shard:
+                raise ValueError(f"shard {i} lists no address")
+            for address in shard:
+                if address.startswith("tcp://") and not re.fullmatch(
+                    r"tcp://[^\s:/]+:\d{1,5}", address
+                ):
+                    raise ValueError(f"shard {i}: {address!r} is not tcp://host:port")
+                if not address.strip():
+                    raise ValueError(f"shard {i} has an empty address")
+        return shards
+
+
 class Settings(_Section):
     corpus: CorpusSettings = CorpusSettings()
     index: IndexSettings = IndexSettings()
     search: SearchSettings = SearchSettings()
     answer: AnswerSettings = AnswerSettings()
     backend: BackendSettings = BackendSettings()
+    engine: EngineSettings = EngineSettings()
 
 
 def default_config_path() -> Path:
@@ -196,6 +229,8 @@ def _toml_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     # JSON string escapes are valid TOML basic-string escapes.
     return json.dumps(str(value), ensure_ascii=False)
 
@@ -293,10 +328,27 @@ context_tokens = {backend.context_tokens!r}
 history_share = {backend.history_share!r}
 # A folder whose system.md / user.md replace the bundled prompt templates.
 # prompts_dir = "~/askbrief-prompts"
+
+[engine]
+# 'local' keeps the saved index on this machine. 'xapian' searches shared, sharded Xapian
+# databases (served by xapian-tcpsrv, or local folders): the engine is then the corpus.
+name = "{engine.name}"
+# One inner list per shard: its primary, then its replicas.
+# shards = [["tcp://10.0.0.5:33333", "tcp://10.0.0.6:33333"], ["tcp://10.0.0.7:33333"]]
+# Milliseconds a shard may take to connect or answer before it counts as down.
+timeout = {engine.timeout!r}
+# true: exact top-k (Xapian checks every match; slower). false: about 1 query in 3,000 misses
+# a near-tie.
+exact = {engine_exact}
+# With a shard down and no replica: answer from the others, marked partial (else an error).
+allow_partial = {engine_partial}
 """.format(
     corpus=CorpusSettings(),
     index=IndexSettings(),
     search=SearchSettings(),
     answer=AnswerSettings(),
     backend=BackendSettings(),
+    engine=EngineSettings(),
+    engine_exact=_toml_value(EngineSettings().exact),
+    engine_partial=_toml_value(EngineSettings().allow_partial),
 )

@@ -7,6 +7,7 @@ __all__ = [
     "BackendError",
     "ConfigError",
     "CorpusError",
+    "EngineError",
     "IndexError_",
     "QuestionError",
     "SkipFile",
@@ -45,3 +46,7 @@ class QuestionError(UsageError):
 
 class BackendError(AskbriefError):
     """An LLM backend failed; the message says what failed and never holds a secret."""
+
+
+class EngineError(AskbriefError):
+    """A search engine's shards cannot answer (unreachable, timed out, not built)."""

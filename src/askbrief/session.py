@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 from .answers.compose import abstain, compose_answer
 from .answers.explain import explanation
@@ -20,9 +21,10 @@ from .conversations import Conversation
 from .documents.corpus import SUPPORTED_SUFFIXES
 from .errors import CorpusError, QuestionError
 from .resources import bundled_dir
+from .search.engines import Engine, SearchIndex, load_engine
 from .search.followup import FollowupQuery, plan_query, search
 from .search.index import Index
-from .search.library import IndexReport, Progress, open_index
+from .search.library import IndexReport, Progress, cache_root
 from .search.rerank import Ranked, rerank
 from .search.terms import QuestionTerms
 from .types import Answer, Hit, Timings
@@ -33,6 +35,7 @@ __all__ = [
     "clean_question",
     "no_documents_error",
     "resolve_corpus",
+    "shared_corpus_dir",
 ]
 
 MAX_QUESTION_CHARS = 4000
@@ -85,28 +88,53 @@ def resolve_corpus(corpus: Path | None) -> Path:
     return corpus
 
 
+def shared_corpus_dir(settings: Settings) -> Path:
+    """What stands for a shared engine's corpus on this machine: a folder named after its shard
+    addresses (never created), the same for every session over the same shards."""
+    import hashlib
+    import json
+
+    key = json.dumps([settings.engine.name, settings.engine.shards])
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return cache_root(settings) / "engines" / f"{settings.engine.name}-{digest}"
+
+
 class Session:
     """An open corpus and the settings to answer from it."""
 
     def __init__(self, settings: Settings, corpus: Path | None = None) -> None:
         self.settings = settings
-        self.corpus_dir = resolve_corpus(corpus or settings.corpus.path)
-        self._index: Index | None = None
+        self.engine: Engine = load_engine(settings.engine)
+        if self.engine.shared and not (corpus or settings.corpus.path):
+            # A shared engine is the corpus: this stands for it in conversations, and holds no
+            # files, so the source viewer shows the indexed text.
+            self.corpus_dir = shared_corpus_dir(settings)
+        else:
+            self.corpus_dir = resolve_corpus(corpus or settings.corpus.path)
+        self._index: SearchIndex | None = None
         self.report: IndexReport | None = None
+        self.partial = False  # the last answer left out a shard that was down
 
     @property
-    def index(self) -> Index:
+    def index(self) -> SearchIndex:
         if self._index is None:
             self.open()
         assert self._index is not None
         return self._index
 
+    @property
+    def planning_index(self) -> Index:
+        """The index as follow-up planning takes it: typed as the local ``Index``, whose members
+        it uses are the ``SearchIndex`` protocol that every engine's index has."""
+        return cast(Index, self.index)
+
     def open(self, progress: Progress | None = None, *, force: bool = False) -> IndexReport:
-        """Load the saved index, refreshing it if files changed, or build it.
+        """Open the engine's index: the local one is loaded, refreshed if files changed, or
+        built; a shared one is connected to.
 
         Raises CorpusError when the corpus has no readable text at all (an empty folder, or every
         file skipped), naming what was skipped and why: there is nothing to answer from."""
-        index, self.report = open_index(
+        index, self.report = self.engine.open(
             self.corpus_dir, self.settings, progress=progress, force=force
         )
         if index.n_passages == 0:
@@ -115,6 +143,27 @@ class Session:
         self._index = index
         return self.report
 
+    def build(self, progress: Progress | None = None, *, force: bool = False) -> IndexReport:
+        """Index the corpus folder into the engine (``askbrief index``), then open it."""
+        if not self.engine.shared:
+            return self.open(progress, force=force)
+        if self.corpus_dir == shared_corpus_dir(self.settings):
+            raise CorpusError(
+                f"name the folder to index into the {self.engine.name} shards: askbrief index DIR"
+            )
+        report = self.engine.index_folder(
+            self.corpus_dir, self.settings, progress=progress, force=force
+        )
+        self._index = None
+        return report
+
+    def indexed_text(self, source: str, offset: int) -> str | None:
+        """The indexed text of ``source`` around ``offset``, at the document's own offsets (for
+        showing a source that is not on this machine); None if it is not indexed."""
+        from .search.engines import indexed_text
+
+        return indexed_text(self.index, source, offset)
+
     def plan(self, question: str, conversation: Conversation | None = None) -> FollowupQuery:
         """The search for ``question``: its own terms, plus context when it continues
         ``conversation`` (see ``askbrief.search.followup``)."""
@@ -122,7 +171,7 @@ class Session:
         return plan_query(
             question,
             turns,
-            self.index,
+            self.planning_index,
             cited_here=conversation is not None and self.is_corpus_of(conversation),
         )
 
@@ -152,16 +201,17 @@ class Session:
     ) -> tuple[list[Ranked], QuestionTerms, FollowupQuery]:
         query = self.plan(question, conversation)
         k = k or self.settings.answer.k
-        candidates = search(self.index, query, max(k, self.settings.search.candidates))
-        terms = query.question_terms(self.index, question)
+        index = self.planning_index
+        candidates = search(index, query, max(k, self.settings.search.candidates))
+        terms = query.question_terms(index, question)
         ranked = rerank(
             question,
             candidates,
             self.settings.search,
             k,
-            self.index.opening,
+            index.opening,
             terms,
-            n_passages=self.index.n_passages,
+            n_passages=index.n_passages,
         )
         return ranked, terms, query
 
@@ -193,6 +243,7 @@ class Session:
         t1 = time.perf_counter()
         ranked, terms, query = self._rank(question, k, conversation)
         hits = [r.hit for r in ranked]
+        notices, self.partial = self.engine.take_notices()
         t2 = time.perf_counter()
         if history is None:
             turns = conversation.turns[-MAX_HISTORY_TURNS:] if conversation is not None else []
@@ -239,6 +290,8 @@ class Session:
             )
         return replace(
             answer,
+            notices=notices + answer.notices,
+            partial=self.partial,
             context_terms=query.context_terms,
             conversation=conversation.id if conversation is not None else None,
             timings=Timings(

@@ -133,6 +133,7 @@ class Answer:
     sent_passages: tuple[int, ...] = ()  # passage ids sent to an LLM backend
     context_terms: tuple[str, ...] = ()  # terms borrowed from earlier turns of a conversation
     conversation: str | None = None
+    partial: bool = False  # a shard of a shared index was down: answered from the others
     # why each quote was chosen (answers.explain), when asked for
     explanation: dict[str, Any] | None = None
 
@@ -158,6 +159,7 @@ class Answer:
             "sent_passages": list(self.sent_passages),
             "context_terms": list(self.context_terms),
             "conversation": self.conversation,
+            "partial": self.partial,
         }
         if self.explanation is not None:
             out["explain"] = self.explanation

@@ -117,7 +117,8 @@ async def test_added_and_deleted_files_are_seen_without_a_reindex(
             lambda: (
                 app.session is not None
                 and not app.refreshing
-                and {d.source for d in app.session.session.index.docs} == {"otters.txt", "sub/narwhals.txt"}
+                and {d.source for d in app.session.session.index.docs}
+                == {"otters.txt", "sub/narwhals.txt"}
             ),
             "the new file in, the deleted one out",
         )

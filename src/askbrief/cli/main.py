@@ -111,9 +111,11 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     from .admin import add_config_parser, add_history_parser
+    from .engine import add_engine_parser
 
     add_history_parser(sub, common)
     add_config_parser(sub, common)
+    add_engine_parser(sub, common)
     return parser
 
 
@@ -158,7 +160,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
     session = _session(args, args.dir)
     bar = _ProgressBar(sys.stderr)
     try:
-        report = session.index(progress=bar, rebuild=args.rebuild)
+        report = session.build(progress=bar, rebuild=args.rebuild)
     finally:
         bar.close()
     if report.notice:
@@ -315,6 +317,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .admin import run_admin
 
             return run_admin(args)
+        if args.command == "engine":
+            from .engine import run_engine
+
+            return run_engine(args)
         return commands[args.command](args)
     except UsageError as exc:  # an empty question, -k 0, ...
         print(f"askbrief: {exc}", file=sys.stderr)

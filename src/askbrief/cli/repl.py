@@ -42,7 +42,7 @@ def passage_context(corpus: Corpus, citation: dict[str, Any]) -> tuple[str, int,
     Returns ``(text, quote_start, quote_end)``, or None when the source is no longer indexed as
     it was (the file changed since the answer).
     """
-    index = corpus.session.index
+    index = corpus.session.planning_index
     source, start, end = (
         str(citation.get("source", "")),
         int(citation["start"]),

@@ -273,7 +273,9 @@ class ChatScreen(Screen[None]):
         self.open_source(turns[-1], 0)
 
     def open_source(self, turn: TurnView, index: int) -> None:
-        self.app.push_screen(SourceViewer(turn.citations, index, turn.corpus))
+        session = self.askbrief.session
+        indexed = session.indexed_text if session is not None and session.shared else None
+        self.app.push_screen(SourceViewer(turn.citations, index, turn.corpus, indexed))
 
     @on(SourceItem.Chosen)
     def _source_chosen(self, event: SourceItem.Chosen) -> None:

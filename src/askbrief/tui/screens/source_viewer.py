@@ -2,12 +2,13 @@
 
 The document is re-read from disk (a worker: PDFs can be slow) and checked: if the text at the
 citation's offsets is no longer the quote, the viewer says the source changed and shows the
-saved quote instead of highlighting something else.
+saved quote instead of highlighting something else. With a shared index the file may not be on
+this machine: then the viewer shows the document's indexed passages, at their own offsets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -43,12 +44,21 @@ class SourceViewer(Screen[None]):
         Binding("escape,q", "back", "Back to chat", priority=True),
     ]
 
-    def __init__(self, citations: Sequence[Citation], index: int, corpus: Path) -> None:
+    def __init__(
+        self,
+        citations: Sequence[Citation],
+        index: int,
+        corpus: Path,
+        indexed: Callable[[str, int], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.citations = tuple(citations)
         self.index = index
         self.corpus = corpus
+        # (source, offset) -> the indexed text around it, when the file is not on this machine
+        self.indexed = indexed
         self._texts: dict[str, str | AskbriefError] = {}
+        self._from_index: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -113,14 +123,29 @@ class SourceViewer(Screen[None]):
     @work(thread=True, exclusive=True, group="source")
     def _load(self, source: str) -> None:
         from ...documents.corpus import read_document_text
+        from ...errors import SkipFile
 
         try:
             text: str | AskbriefError = read_document_text(self.corpus, source)
+        except SkipFile as exc:
+            text = exc
+            stored = self._indexed(source) if str(exc) == "file not found" else None
+            if stored is not None:
+                text = stored
+                self._from_index.add(source)
         except AskbriefError as exc:
             text = exc
         except OSError as exc:
             text = AskbriefError(f"cannot read it: {exc.strerror or exc}")
         self.app.call_from_thread(self._loaded, source, text)
+
+    def _indexed(self, source: str) -> str | None:
+        if self.indexed is None:
+            return None
+        try:
+            return self.indexed(source, self.citation.start)
+        except AskbriefError:
+            return None
 
     def _loaded(self, source: str, text: str | AskbriefError) -> None:
         self._texts[source] = text
@@ -131,6 +156,13 @@ class SourceViewer(Screen[None]):
         text = self._texts[c.source]
         if isinstance(text, AskbriefError):
             self._show(None, f"cannot open {safe_text(c.source)}: {safe_text(str(text))}")
+        elif c.source in self._from_index:
+            found = c.quote and text[c.start : c.end] == c.quote
+            self._show(
+                text,
+                "source not on this machine; showing the indexed text",
+                (c.start, c.end) if found else None,
+            )
         elif not c.verified:
             self._show(
                 text,
