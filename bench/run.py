@@ -105,6 +105,13 @@ def worker_askbrief_build(a: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def bm25_top10(session: Any, question: str) -> None:
+    """The BM25 stage alone, top 10, as the peers are timed; reranking is in the full answer."""
+    from askbrief.search.followup import search
+
+    search(session.planning_index, session.plan(question), 10)
+
+
 def worker_askbrief_serve(a: dict[str, Any]) -> dict[str, Any]:
     from askbrief.session import Session
 
@@ -115,12 +122,12 @@ def worker_askbrief_serve(a: dict[str, Any]) -> dict[str, Any]:
     load_s = time.perf_counter() - t0
     questions = a["questions"]
     t0 = time.perf_counter()
-    session.retrieve(questions[0])
+    bm25_top10(session, questions[0])
     first_ms = (time.perf_counter() - t0) * 1000
     retrieve, answer = [], []
     for q in questions:
         t0 = time.perf_counter()
-        session.retrieve(q)
+        bm25_top10(session, q)
         retrieve.append((time.perf_counter() - t0) * 1000)
     for q in questions:
         t0 = time.perf_counter()
@@ -547,7 +554,7 @@ def render(results: dict[str, Any]) -> str:
             None,
             "ms",
         )
-        row("full answer p50 (retrieve + compose)", a.get("answer_p50_ms"), None, None, "ms")
+        row("full answer p50 (BM25, rerank, compose)", a.get("answer_p50_ms"), None, None, "ms")
         row("full answer p95", a.get("answer_p95_ms"), None, None, "ms")
         row(
             "build (askbrief: files → saved index; peers: tokenize + index)",
