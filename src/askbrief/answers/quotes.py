@@ -271,7 +271,9 @@ def candidates(
                 ):
                     union = term_sets[i] | term_sets[i + 1] | term_sets[i + 2]
                     run = text[s - p.start : e3 - p.start]
-                    f = quote_features(run, coverage=question.coverage(union, under), pair=2.0)
+                    f = quote_features(
+                        run, coverage=question.coverage(union, under), pair=2.0, opener=opener
+                    )
                     out.append(Candidate(hit, s, e3, run, frozenset(union), f))
     return rescore(out, weights)
 
