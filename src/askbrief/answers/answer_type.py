@@ -22,6 +22,7 @@ class AnswerType(StrEnum):
     TIME = "time"  # when, what year: a date, or the condition under which
     PERSON = "person"  # who
     REASON = "reason"  # why
+    PURPOSE = "purpose"  # when should I use X, what is X for
     CONSEQUENCE = "consequence"  # what happens if / to / when
     YES_NO = "yes/no"  # can / does / will / is ...?
     PROCEDURE = "procedure"  # how do I / how can I / how to
@@ -41,6 +42,14 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         ),
     ),
     (AnswerType.CONSEQUENCE, re.compile(r"\bwhat\s+(?:happens|will\s+happen|happened)\b", _Q)),
+    (
+        AnswerType.PURPOSE,
+        re.compile(
+            r"\bwhen\s+(?:should|would|do|does|to|can)\s+(?:i|we|you|one|it)?\s*(?:use|choose|"
+            r"prefer|pick)\b|\bwhat\s+(?:is|are)\s+.+?\s+(?:used\s+)?for\W*$|\bwhy\s+use\b",
+            _Q,
+        ),
+    ),
     (AnswerType.REASON, re.compile(r"^\W*(?:why|for\s+what\s+reason)\b|\bwhy\b", _Q)),
     (AnswerType.PERSON, re.compile(r"^\W*(?:who|whom|whose)\b", _Q)),
     (AnswerType.TIME, re.compile(r"^\W*when\b|\bwhat\s+(?:date|day|time|month)\b", _Q)),
@@ -96,6 +105,12 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.REASON: re.compile(
         r"\b(?:because|since|so\s+that|in\s+order\s+to|as\s+a\s+result|therefore|otherwise|"
         r"reason|due\s+to|lead\s+to|leads\s+to|causes?|forced|would|means\s+that|thus|hence)\b",
+        _Q,
+    ),
+    AnswerType.PURPOSE: re.compile(
+        r"\b(?:meant\s+(?:for|to)|intended\s+(?:for|to)|used\s+(?:for|to|when)|useful|"
+        r"suitable|recommended|designed\s+(?:for|to)|purpose|should\s+be\s+used|"
+        r"is\s+for|are\s+for|good\s+for|best\s+for|prefer)\b",
         _Q,
     ),
     AnswerType.CONSEQUENCE: re.compile(
