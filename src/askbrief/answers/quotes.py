@@ -233,7 +233,17 @@ def candidates(
                     opener=opener,
                     coverage=covs[i],
                     neighbour=neighbour,
-                    unfinished=float(quote.endswith(":")),
+                    # It ends in a colon, or the next sentence goes on from it ("These can
+                    # include…"): alone it promises more than it says.
+                    unfinished=float(
+                        quote.endswith(":")
+                        or (
+                            i + 1 < len(spans)
+                            and continues_previous(
+                                text[spans[i + 1][0] - p.start : spans[i + 1][1] - p.start]
+                            )
+                        )
+                    ),
                     dangling=float(i > 0 and continues_previous(quote)),
                 )
                 out.append(Candidate(hit, s, e, quote, frozenset(term_sets[i]), f))
