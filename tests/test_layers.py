@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "config": 0,
     "cancel": 0,
     "resources": 0,
+    "plugins": 0,
     "conversations": 0,
     "data": 0,
     "documents": 1,
