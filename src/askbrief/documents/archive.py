@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 
 from ..errors import SkipFile
 
-__all__ = ["MAX_UNPACKED_BYTES", "open_zip", "short_error"]
+__all__ = ["MAX_UNPACKED_BYTES", "PackageText", "open_zip", "short_error"]
 
 # A small file can unpack to gigabytes (a zip bomb); real documents stay far below this.
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PackageText:
+    """What a Word document or an EPUB book says: its text, (offset, text) per heading or
+    chapter, and its title ("" when none)."""
+
+    text: str
+    headings: tuple[tuple[int, str], ...]
+    title: str
 
 
 def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:

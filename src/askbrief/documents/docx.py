@@ -8,12 +8,11 @@ line per row and its cells joined by " | ", so quotes are cut from this text lik
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 from ..errors import SkipFile
-from .archive import open_zip, short_error
+from .archive import PackageText, open_zip, short_error
 
-__all__ = ["CELL_SEPARATOR", "DocxText", "extract_docx"]
+__all__ = ["CELL_SEPARATOR", "extract_docx"]
 
 CELL_SEPARATOR = " | "
 _BLOCK_SEPARATOR = "\n\n"
@@ -22,16 +21,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
-@dataclass(frozen=True)
-class DocxText:
-    """The document's text, (offset, text) per heading, and its title ("" when none)."""
-
-    text: str
-    headings: tuple[tuple[int, str], ...]
-    title: str
-
-
-def extract_docx(data: bytes) -> DocxText:
+def extract_docx(data: bytes) -> PackageText:
     """Read a .docx; raise SkipFile when it is encrypted, damaged, or holds no text."""
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTION_STREAM in data:
@@ -67,7 +57,7 @@ def extract_docx(data: bytes) -> DocxText:
         offset += len(text)
     if not parts:
         raise SkipFile("Word document has no text")
-    return DocxText(_BLOCK_SEPARATOR.join(parts), tuple(headings), title)
+    return PackageText(_BLOCK_SEPARATOR.join(parts), tuple(headings), title)
 
 
 def _is_heading(style: str) -> bool:

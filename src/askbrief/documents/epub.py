@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from dataclasses import dataclass
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from ..errors import SkipFile
-from .archive import open_zip, short_error
+from .archive import PackageText, open_zip, short_error
 from .html import decode_html, extract_html
 
-__all__ = ["CHAPTER_SEPARATOR", "EpubText", "extract_epub"]
+__all__ = ["CHAPTER_SEPARATOR", "extract_epub"]
 
 CHAPTER_SEPARATOR = "\n\n"
 _CONTAINER = "META-INF/container.xml"
@@ -31,16 +30,7 @@ _NS = {
 }
 
 
-@dataclass(frozen=True)
-class EpubText:
-    """The chapters joined by CHAPTER_SEPARATOR; (offset, text) per heading; the book's title."""
-
-    text: str
-    headings: tuple[tuple[int, str], ...]
-    title: str
-
-
-def extract_epub(data: bytes) -> EpubText:
+def extract_epub(data: bytes) -> PackageText:
     """Read an EPUB; raise SkipFile when it is damaged, DRM-encrypted, or holds no text."""
     archive = open_zip(data, "EPUB")
     try:
@@ -77,7 +67,7 @@ def extract_epub(data: bytes) -> EpubText:
         raise SkipFile(f"unreadable EPUB: {short_error(exc)}") from exc
     if not parts:
         raise SkipFile("EPUB has no text")
-    return EpubText(CHAPTER_SEPARATOR.join(parts), tuple(headings), title)
+    return PackageText(CHAPTER_SEPARATOR.join(parts), tuple(headings), title)
 
 
 def _package_path(archive: zipfile.ZipFile) -> str:
