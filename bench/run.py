@@ -112,6 +112,28 @@ def bm25_top10(session: Any, question: str) -> None:
     search(session.planning_index, session.plan(question), 10)
 
 
+def time_session(session: Any, questions: list[str]) -> dict[str, float]:
+    """Per-question timings of an open session, the same for every engine: the BM25 stage alone
+    (as the peers are timed), then the full answer."""
+    retrieve, answer = [], []
+    for q in questions:
+        t0 = time.perf_counter()
+        bm25_top10(session, q)
+        retrieve.append((time.perf_counter() - t0) * 1000)
+    for q in questions:
+        t0 = time.perf_counter()
+        session.ask(q)
+        answer.append((time.perf_counter() - t0) * 1000)
+    return {
+        "retrieve_p50_ms": _pct(retrieve, 0.5),
+        "retrieve_p95_ms": _pct(retrieve, 0.95),
+        "answer_p50_ms": _pct(answer, 0.5),
+        "answer_p95_ms": _pct(answer, 0.95),
+        "serve_rss_mb": _rss_mb(),
+        "serve_peak_mb": _peak_mb(),
+    }
+
+
 def worker_askbrief_serve(a: dict[str, Any]) -> dict[str, Any]:
     from askbrief.session import Session
 
@@ -124,25 +146,11 @@ def worker_askbrief_serve(a: dict[str, Any]) -> dict[str, Any]:
     t0 = time.perf_counter()
     bm25_top10(session, questions[0])
     first_ms = (time.perf_counter() - t0) * 1000
-    retrieve, answer = [], []
-    for q in questions:
-        t0 = time.perf_counter()
-        bm25_top10(session, q)
-        retrieve.append((time.perf_counter() - t0) * 1000)
-    for q in questions:
-        t0 = time.perf_counter()
-        session.ask(q)
-        answer.append((time.perf_counter() - t0) * 1000)
     return {
         "load_s": load_s,
         "load_status": report.status,
         "first_query_ms": first_ms,
-        "retrieve_p50_ms": _pct(retrieve, 0.5),
-        "retrieve_p95_ms": _pct(retrieve, 0.95),
-        "answer_p50_ms": _pct(answer, 0.5),
-        "answer_p95_ms": _pct(answer, 0.95),
-        "serve_rss_mb": _rss_mb(),
-        "serve_peak_mb": _peak_mb(),
+        **time_session(session, questions),
         "python_baseline_mb": base,
     }
 

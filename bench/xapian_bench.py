@@ -54,7 +54,7 @@ def worker_xapian_build(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def worker_xapian_serve(a: dict[str, Any]) -> dict[str, Any]:
-    from run import _pct, _peak_mb, _rss_mb, bm25_top10
+    from run import _rss_mb, time_session
 
     from askbrief.session import Session
 
@@ -63,24 +63,10 @@ def worker_xapian_serve(a: dict[str, Any]) -> dict[str, Any]:
     session = Session(_settings(a["cache"], a["shards"], a.get("exact", False)))
     report = session.open()
     load_s = time.perf_counter() - t0
-    retrieve, answer = [], []
-    for q in a["questions"]:
-        t0 = time.perf_counter()
-        bm25_top10(session, q)
-        retrieve.append((time.perf_counter() - t0) * 1000)
-    for q in a["questions"]:
-        t0 = time.perf_counter()
-        session.ask(q)
-        answer.append((time.perf_counter() - t0) * 1000)
     return {
         "load_s": load_s,
         "passages": report.passages,
-        "retrieve_p50_ms": _pct(retrieve, 0.5),
-        "retrieve_p95_ms": _pct(retrieve, 0.95),
-        "answer_p50_ms": _pct(answer, 0.5),
-        "answer_p95_ms": _pct(answer, 0.95),
-        "serve_rss_mb": _rss_mb(),
-        "serve_peak_mb": _peak_mb(),
+        **time_session(session, a["questions"]),
         "python_baseline_mb": base,
     }
 
