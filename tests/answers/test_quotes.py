@@ -101,3 +101,13 @@ def test_an_api_signature_is_not_quoted_before_its_description(tmp_path: Path) -
     assert first.source == "functions.html"
     assert first.quote.startswith("Iterate over several iterables in parallel")
     assert "¶" not in first.quote
+
+
+def test_a_definition_opens_with_its_subject_not_with_a_clause_that_mentions_it() -> None:
+    from askbrief.search.terms import QuestionTerms
+
+    terms = QuestionTerms.of(
+        ["git", "submodul"], lambda t: 0.1 if t == "git" else 3.7, "What is a git submodule?"
+    )
+    assert terms.opens_with_focus("A submodule is a repository embedded inside another.")
+    assert not terms.opens_with_focus("If nothing (or --no-recurse-submodules) is used, x.")

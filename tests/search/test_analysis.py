@@ -27,3 +27,11 @@ def test_analyze_lowercases_stems_keeps_numbers_and_drops_stop_words(
 def test_question_framing_is_not_a_search_term() -> None:
     assert analyze_question("How much larger is it?") == ["larger"]
     assert analyze_question("How many companies?") == ["compani"]
+
+
+def test_a_stressing_adverb_is_question_framing_not_a_term() -> None:
+    from askbrief.search.analysis import analyze_question
+
+    assert analyze_question("What exactly is a git submodule?") == ["git", "submodul"]
+    assert analyze_question("How actually does rebase work?") == ["rebas", "work"]
+    assert "exact" in analyze_question("Is the copy exactly the same?")

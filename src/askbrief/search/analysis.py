@@ -96,9 +96,12 @@ def analyze(text: str) -> list[str]:
 
 
 # "How much", "how many"...: the adverb asks for a quantity, and "according to X" names who said
-# it; neither is a word the answer contains.
+# it; "what exactly is", "what actually happens": the adverb stresses the question. None is a
+# word the answer contains.
 _QUESTION_FRAME = re.compile(
-    r"\bhow\s+(?:much|many|long|often|far|old)\b|\baccording(?=\s+to\b)", re.IGNORECASE
+    r"\bhow\s+(?:much|many|long|often|far|old)\b|\baccording(?=\s+to\b)|"
+    r"\b(?:what|who|how|why|where|when|which)\s+(?:exactly|actually|really|precisely|basically)\b",
+    re.IGNORECASE,
 )
 
 

@@ -59,11 +59,18 @@ def question_focus(question: str) -> tuple[frozenset[str], int]:
     return frozenset(), 0
 
 
-def _defines(quote: str, focus: frozenset[str], focus_words: int) -> bool:
-    """True when ``quote`` opens with the focus as its subject ("X is ...", "X, the ...")."""
+def _defines(
+    quote: str, focus: frozenset[str], focus_words: int, allowed: frozenset[str] = frozenset()
+) -> bool:
+    """True when ``quote`` opens with the focus as its subject ("X is ...", "X, the ...").
+    Before the verb only the focus's own words may stand (``allowed``; articles are stop words):
+    "If nothing (or --no-recurse-submodules) is used" does not define a submodule."""
     words = quote.split()[: focus_words + 4]
     for j in range(1, min(len(words), focus_words + 2) + 1):
-        if focus <= set(analyze(" ".join(words[:j]))):
+        opening = set(analyze(" ".join(words[:j])))
+        if focus <= opening:
+            if allowed and not opening <= allowed:
+                return False
             after = words[j].lower() if j < len(words) else ""
             return (
                 bool(_APPOSITION.search(words[j - 1]))
@@ -136,8 +143,13 @@ class QuestionTerms:
         return HALF
 
     def opens_with_focus(self, quote: str) -> bool:
-        """True when the quote defines the question's focus (see ``_defines``)."""
-        return bool(self.focus) and _defines(quote, self.focus, self.focus_words)
+        """True when the quote defines the question's focus (see ``_defines``). Focus words that
+        nearly every passage holds ("git" in "a git submodule") need not open it."""
+        if not self.focus:
+            return False
+        top = max(self.weights.get(t, 0.0) for t in self.focus)
+        telling = frozenset(t for t in self.focus if self.weights.get(t, 0.0) >= 0.2 * top)
+        return _defines(quote, telling or self.focus, self.focus_words, self.focus)
 
     @property
     def total(self) -> float:
