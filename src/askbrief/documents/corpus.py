@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import errno
 import os
-import re
 import stat
 import unicodedata
 from collections import Counter, deque
@@ -20,6 +19,7 @@ from ..errors import CorpusError, SkipFile
 from ..types import Document, FileInfo, Skipped
 from .html import decode_html, extract_html
 from .pdf import extract_pdf
+from .titles import clip_title, first_line, site_title, text_title_and_headings
 
 # Bump when what load_document makes of a file changes: saved indexes are then rebuilt.
 READER_VERSION = "5"
@@ -38,10 +38,8 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf", ".docx", ".epub"}
 )
 NO_SUFFIX = "(no extension)"
-_MARKDOWN = frozenset({".md", ".markdown"})
 _HTML = frozenset({".html", ".htm"})
 _SNIFF = 8192  # bytes looked at to tell text from binary
-_TITLE_CHARS = 200
 # UTF-32 first: its little-endian BOM starts with UTF-16's.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -52,14 +50,6 @@ _BOMS = (
 )
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
 _CONTROL_BYTES = frozenset(range(32)) - frozenset(b"\t\n\r\f\v\x1b") | {0x7F}
-# Only the opening hashes: the closing ones are stripped by hand in _atx_heading, because a
-# lazy regex for "text, then optional closing hashes" is quadratic on long runs of blanks.
-_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
-_CLOSING_HASHES = re.compile(r"[ \t]#+\Z")
-_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
-_FENCE = re.compile(r" {0,3}(```|~~~)")
-_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
-_ADORNMENT = re.compile(r"""([=\-`:'"~^_*+#<>.])\1{2,}\s*""")
 
 
 # -- scanning --------------------------------------------------------------------------------
@@ -266,7 +256,7 @@ def _parse(path: Path, info: FileInfo, data: bytes) -> Document:
     if suffix == ".pdf":
         pdf = extract_pdf(data)
         text, encoding, page_starts = pdf.text, "pdf", pdf.page_starts
-        title = pdf.title or _first_line(text)
+        title = pdf.title or first_line(text)
     elif suffix in (".docx", ".epub"):
         # Imported here: zipfile and the XML parsers cost tens of ms that `ask` need not pay.
         from .docx import extract_docx
@@ -274,7 +264,7 @@ def _parse(path: Path, info: FileInfo, data: bytes) -> Document:
 
         book = extract_docx(data) if suffix == ".docx" else extract_epub(data)
         text, encoding, headings = book.text, suffix[1:], book.headings
-        title = book.title or (headings[0][1] if headings else _first_line(text))
+        title = book.title or (headings[0][1] if headings else first_line(text))
     elif suffix in _HTML:
         if not _starts_with_bom(data) and b"\0" in data[:_SNIFF]:
             raise SkipFile("binary file")
@@ -283,14 +273,14 @@ def _parse(path: Path, info: FileInfo, data: bytes) -> Document:
         text, headings, title = page.text, page.headings, page.title or page.h1
     else:
         text, encoding, warnings = decode_text(data)
-        title, headings = _text_title_and_headings(suffix, text)
+        title, headings = text_title_and_headings(suffix, text)
     if not text.replace("\ufeff", "").strip():
         raise SkipFile("no text")
     # A heading labels every passage under it (and is ranked with each): keep it a label's size.
-    headings = tuple((offset, _clip(" ".join(label.split()))) for offset, label in headings)
+    headings = tuple((offset, clip_title(" ".join(label.split()))) for offset, label in headings)
     return Document(
         source=info.source,
-        title=_clip(_site_title(title.replace("\ufeff", "").strip())) or path.stem,
+        title=clip_title(site_title(title.replace("\ufeff", "").strip())) or path.stem,
         text=text,
         size=info.size,
         mtime_ns=info.mtime_ns,
@@ -376,119 +366,3 @@ def _mostly_text(text: str) -> bool:
         1 for ch in text if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc"
     )
     return controls <= len(text) / 10
-
-
-# -- titles and headings ---------------------------------------------------------------------
-
-
-def _text_title_and_headings(suffix: str, text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
-    if suffix in _MARKDOWN:
-        found = _markdown_headings(text)
-        title = _front_matter_title(text) or next((t for _, t, level in found if level == 1), "")
-        headings = tuple((offset, label) for offset, label, _ in found)
-    elif suffix == ".rst":
-        headings = _rst_headings(text)
-        title = headings[0][1] if headings else ""
-    else:
-        title, headings = "", ()
-    return title or _first_line(text, skip_adornments=suffix != ".txt"), headings
-
-
-def _first_line(text: str, *, skip_adornments: bool = False) -> str:
-    for line in text.split("\n"):
-        line = line.strip()
-        if line and not (skip_adornments and _ADORNMENT.fullmatch(line)):
-            return " ".join(line.split())
-    return ""
-
-
-# Tried only where a run of white space starts, and possessive: a title of a long blank run
-# (a Markdown heading padded with spaces) would otherwise be re-scanned from every blank in it.
-_TITLE_SEPARATORS = re.compile(r"(?<!\s)\s++[-|—–·:]{1,2}\s")
-_LONG_TITLE = 80
-
-
-def _site_title(title: str) -> str:
-    """A long title made of parts ("Story - News Archive - Site - Menu words ...") keeps its first
-    part: the rest is a site's name and navigation, which would rank every passage of the page."""
-    if len(title) <= _LONG_TITLE:
-        return title
-    first = _TITLE_SEPARATORS.split(title, maxsplit=1)[0].strip()
-    return first if len(first) >= 10 else title
-
-
-def _clip(title: str) -> str:
-    """At most _TITLE_CHARS, cut at a word boundary when there is one."""
-    if len(title) <= _TITLE_CHARS:
-        return title
-    cut = title[:_TITLE_CHARS]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > _TITLE_CHARS // 2 else cut).rstrip()
-
-
-def _front_matter_title(text: str) -> str:
-    if not text.startswith("---\n"):
-        return ""
-    for line in text.split("\n")[1:]:
-        if line.strip() in ("---", "..."):
-            break
-        key, _, value = line.partition(":")
-        if key.strip().lower() == "title" and value.strip():
-            return value.strip().strip("'\"").strip()
-    return ""
-
-
-def _markdown_headings(text: str) -> list[tuple[int, str, int]]:
-    """(offset of the heading line, text, level) for ATX and one-line setext headings."""
-    found: list[tuple[int, str, int]] = []
-    offset, fence, front = 0, "", text.startswith("---\n")
-    above = ("", 0, False)  # (line above, its offset, was the line above that one blank?)
-    for index, line in enumerate(text.split("\n")):
-        start, offset = offset, offset + len(line) + 1
-        candidate = ""  # this line, when a setext underline below it could make it a heading
-        if front:  # YAML front matter is neither a heading nor the line above one
-            front = index == 0 or line.strip() not in ("---", "...")
-        elif fence:
-            fence = "" if line.strip().startswith(fence) else fence
-        elif fence_match := _FENCE.match(line):
-            fence = fence_match.group(1)
-        elif atx := _atx_heading(line):
-            found.append((start, atx[1], atx[0]))
-        elif (setext := _SETEXT.fullmatch(line)) and above[0].strip() and above[2]:
-            found.append((above[1], above[0].strip(), 1 if setext.group(1)[0] == "=" else 2))
-        elif not _LIST_ITEM.match(line):
-            candidate = line
-        above = (candidate, start, not above[0].strip())
-    return found
-
-
-def _atx_heading(line: str) -> tuple[int, str] | None:
-    """(level, text) when ``line`` is an ATX heading (``## Text ##``) with some text."""
-    opening = _ATX_OPEN.match(line)
-    if opening is None:
-        return None
-    text = line[opening.end() :].strip(" \t")
-    closing = _CLOSING_HASHES.search(text)
-    if closing is not None:
-        text = text[: closing.start()].rstrip(" \t")
-    text = text.strip()
-    return (len(opening.group(1)), text) if text else None
-
-
-def _rst_headings(text: str) -> tuple[tuple[int, str], ...]:
-    """(offset, text) for each reStructuredText section title (a line underlined)."""
-    found: list[tuple[int, str]] = []
-    lines = text.split("\n")
-    offset = 0
-    for index, line in enumerate(lines[:-1]):
-        title, below = line.strip(), lines[index + 1].strip()
-        if (
-            title
-            and not _ADORNMENT.fullmatch(title)
-            and _ADORNMENT.fullmatch(below)
-            and len(below) >= len(title)
-            and not line[:1].isspace()
-        ):
-            found.append((offset, title))
-        offset += len(line) + 1
-    return tuple(found)
