@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,3 +55,29 @@ def write_corpus(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``askbrief ARGS`` in a subprocess (the user folders are the test's, from the environment)."""
+    return subprocess.run(
+        [sys.executable, "-m", "askbrief.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=env,
+    )
+
+
+@pytest.fixture
+def pool() -> Iterator[Any]:
+    """Real xapian-tcpsrv servers on 127.0.0.1 for one test, all stopped by PID after it."""
+    from xapian_servers import ServerPool
+
+    servers = ServerPool()
+    try:
+        yield servers
+    finally:
+        servers.stop_all()

@@ -5,25 +5,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from askbrief.resources import bundled_dir
+from conftest import run_cli as run
 from conftest import write_corpus
 
 SEEDS_FILE = "003_5d636d802b44493d.txt"
 TRADE = "What annual trade target did Xi and Putin agree on?"
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "askbrief.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def one_line_error(p: subprocess.CompletedProcess[str]) -> str:

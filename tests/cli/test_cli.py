@@ -4,29 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import run_cli as run
 from conftest import write_corpus
 
 CONTRACT = {"question", "answer", "abstained", "backend", "citations", "timings"}
 CITATION = {"n", "source", "title", "quote", "start", "end", "line", "page", "score"}
-
-
-def run(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "askbrief.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def test_ask_json_follows_the_contract() -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 from askbrief.conversations import ConversationStore, export_json, export_markdown
 from askbrief.errors import AskbriefError
 from askbrief.types import Answer, Citation
+from conftest import run_cli as run
 
 
 def answer(question: str, quote: str = "The launch code is purple falcon.") -> Answer:
@@ -29,15 +28,6 @@ def answer(question: str, quote: str = "The launch code is purple falcon.") -> A
         score=1.0,
     )
     return Answer(question=question, markdown=f"> {quote} [1]", abstained=False, citations=(cite,))
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "askbrief.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_a_conversation_reads_back_as_it_was_written(tmp_path: Path) -> None:

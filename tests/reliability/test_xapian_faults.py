@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +29,6 @@ def shards(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     settings: Any = xapian_settings(tmp, [[str(f)] for f in folders])
     Session(settings, bundled_dir("seeds")).build()
     return folders
-
-
-@pytest.fixture
-def pool() -> Iterator[ServerPool]:
-    pool = ServerPool()
-    try:
-        yield pool
-    finally:
-        pool.stop_all()
 
 
 def quotes(answer: Any) -> list[str]:

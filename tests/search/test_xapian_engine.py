@@ -9,7 +9,6 @@ import random
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,15 +68,6 @@ def generated_corpus(root: Path, n_files: int = 120, seed: int = 7) -> Path:
 def generated_questions(n: int = 60, seed: int = 11) -> list[str]:
     rng = random.Random(seed)
     return [" ".join(word(rng.randint(0, 300)) for _ in range(rng.randint(1, 4))) for _ in range(n)]
-
-
-@pytest.fixture
-def pool() -> Iterator[ServerPool]:
-    pool = ServerPool()
-    try:
-        yield pool
-    finally:
-        pool.stop_all()
 
 
 def build_shards(corpus: Path, tmp: Path, n: int = 3) -> list[Path]:
