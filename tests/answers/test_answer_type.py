@@ -38,6 +38,12 @@ def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerTy
         (AnswerType.QUANTITY, "The default value is 6700.", True),
         (AnswerType.QUANTITY, "It shows the usual three lines of context.", True),
         (AnswerType.QUANTITY, "Loose objects are packed when there are too many.", False),
+        (AnswerType.QUANTITY, "Number of seconds to cache credentials (default: 900).", True),
+        # digits that are not amounts: a manual section, a step, a list marker, names
+        (AnswerType.QUANTITY, "See git-credential-cache(1) for details.", False),
+        (AnswerType.QUANTITY, "Use the password from step (2) again.", False),
+        (AnswerType.QUANTITY, "1. Ask git-credential for a password.", False),
+        (AnswerType.QUANTITY, "Hashes use sha1, names utf-8.", False),
         (AnswerType.TIME, "Putin visited Beijing in February 2022.", True),
         (AnswerType.REASON, "Exports fell because buyers feared sanctions.", True),
         (AnswerType.REASON, "Exports fell sharply.", False),

@@ -93,7 +93,12 @@ _MONTHS = (
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _CUES: dict[AnswerType, re.Pattern[str]] = {
-    AnswerType.QUANTITY: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", _Q),
+    # A number standing on its own ("900", "6,700", "2.5", "30%"), not a digit inside a name
+    # ("sha1", "utf-8", "x86_64"), a manual section ("git-credential-cache(1)") or a step
+    # ("step (2)"); list markers ("1. Ask…") are taken out first (``holds_answer``).
+    AnswerType.QUANTITY: re.compile(
+        rf"(?<![\w.\-(])\d[\d,.]*(?![\w\-])|\b(?:{_NUMBER_WORDS})\b", _Q
+    ),
     AnswerType.TIME: re.compile(
         rf"\b(?:1[5-9]|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:when|whenever|if|once|after|before|"
         r"until|during|since|ago|yesterday|today|tomorrow|century|decade)\b",
@@ -141,6 +146,8 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
     ),
 }
 
+_LIST_MARKER = re.compile(r"^\s*\d{1,2}[.)]\s", re.M)
+
 # A sentence that opens with one of these words leans on the sentence before it.
 _CONTINUES = re.compile(
     r"^\W*(?:it|its|this|that|these|those|they|their|them|he|she|his|her|such|the\s+latter|"
@@ -160,6 +167,8 @@ def answer_type(question: str) -> AnswerType:
 def holds_answer(kind: AnswerType, sentence: str) -> bool:
     """Whether ``sentence`` holds the kind of thing the question asks for."""
     cue = _CUES.get(kind)
+    if kind is AnswerType.QUANTITY:
+        sentence = _LIST_MARKER.sub(" ", sentence)
     return bool(cue and cue.search(sentence))
 
 
