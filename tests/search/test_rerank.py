@@ -6,7 +6,7 @@ from pathlib import Path
 
 from askbrief.config import SearchSettings, Settings
 from askbrief.search.rerank import collapse_duplicates, fusion_weights, semantic_on
-from askbrief.search.terms import QuestionTerms
+from askbrief.search.terms import QuestionTerms, heading_terms
 from askbrief.session import Session
 from askbrief.types import Hit, Passage
 from conftest import write_corpus
@@ -98,3 +98,14 @@ def test_a_heading_names_the_question_when_its_terms_are_the_questions() -> None
     assert terms.names({"pull", "rebas"}) == 1.0
     assert terms.names({"descript"}) == 0.0
     assert 0 < terms.names({"pull", "merg", "ff"}) < 0.5
+
+
+def test_a_section_number_is_not_part_of_what_a_heading_names() -> None:
+    assert heading_terms("5.1.3. List Comprehensions¶") == heading_terms("List Comprehensions")
+    assert heading_terms("Chapter 4. Data Types") == heading_terms("Data Types")
+    assert heading_terms("9.7.3 POSIX Regular Expressions") == heading_terms(
+        "POSIX Regular Expressions"
+    )
+    assert heading_terms("zip(*iterables, strict=False)¶") == {"zip"}
+    # a number that is the subject stays
+    assert "2019" in heading_terms("2019 results")

@@ -93,10 +93,20 @@ def _defines(
 _SIGNATURE = re.compile(r"^\s*(?:[\w.]+\s+)?(?P<name>[A-Za-z_][\w.]*)\s*\(")
 
 
+# A section number names nothing ("5.1.3. List Comprehensions", "Chapter 4. Data Types", "A.2 …"),
+# and as a rare token it would weigh more than the words.
+_SECTION_NUMBER = re.compile(
+    r"^\s*(?:(?:chapter|section|part|appendix)\s+[\dIVXLC]+[.:]?\s+|"
+    r"(?:\d+|[A-Z])(?:\.\d+)*\.\s+|\d+(?:\.\d+)+\s+)",
+    re.I,
+)
+
+
 def heading_terms(heading: str) -> frozenset[str]:
-    """The terms a heading names: a signature's name alone, otherwise all its terms."""
+    """The terms a heading names: a signature's name alone, otherwise all its terms but a
+    leading section number."""
     m = _SIGNATURE.match(heading)
-    return frozenset(analyze(m.group("name") if m else heading))
+    return frozenset(analyze(m.group("name") if m else _SECTION_NUMBER.sub("", heading)))
 
 
 @dataclass(frozen=True)
