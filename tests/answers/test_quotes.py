@@ -111,3 +111,27 @@ def test_a_definition_opens_with_its_subject_not_with_a_clause_that_mentions_it(
     )
     assert terms.opens_with_focus("A submodule is a repository embedded inside another.")
     assert not terms.opens_with_focus("If nothing (or --no-recurse-submodules) is used, x.")
+
+
+def test_what_a_function_does_is_the_first_sentence_under_its_signature(tmp_path: Path) -> None:
+    """A reference entry says what the function does first; later sentences that start with its
+    name ("zip() is a lazy function") describe a detail, even when they repeat more words."""
+    reference = (
+        "<html><head><title>Built-in Functions</title></head><body>"
+        "<h2>zip(*iterables, strict=False)¶</h2>"
+        "<p>Iterate over several iterables in parallel, producing tuples with an item from each "
+        "one.</p>"
+        "<p>zip() is a lazy function: nothing is processed until the result is iterated on.</p>"
+        "<p>zip() is often used in cases where the iterables are assumed to be of equal length."
+        "</p>"
+        "<h2>len(s)¶</h2><p>Return the length (the number of items) of an object.</p>"
+        "</body></html>"
+    )
+    # "function" is on every page of a library reference; "zip" is what the question is about.
+    pages = {
+        f"library/module-{i:02d}.txt": f"Module {i}\n\nEach function of module {i} is listed here."
+        for i in range(60)
+    }
+    session = _session(tmp_path, {"functions.html": reference, **pages})
+    answer = session.ask("What does the zip function do?")
+    assert answer.citations[0].quote.startswith("Iterate over several iterables in parallel")

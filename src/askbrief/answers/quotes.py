@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from ..documents.sentences import sentence_spans
 from ..search.analysis import analyze
@@ -182,8 +182,13 @@ def candidates(
     kind: AnswerType = AnswerType.OTHER,
     weights: Weights | None = None,
 ) -> list[Candidate]:
-    """Every sentence, and every pair worth offering, of the hits, scored, best first."""
+    """Every sentence, and every pair worth offering, of the hits, scored, best first.
+
+    A "what is X" or "what does X do" question leans on the opener twice as much: the first
+    sentence under the heading that names X is where a reference page answers it."""
     weights = weights or Weights()
+    if question.focus:
+        weights = replace(weights, opener=2 * weights.opener)
     out: list[Candidate] = []
     for place, hit in enumerate(hits):
         p = hit.passage
