@@ -24,6 +24,7 @@ class AnswerType(StrEnum):
     REASON = "reason"  # why
     PURPOSE = "purpose"  # when should I use X, what is X for
     CONSEQUENCE = "consequence"  # what happens if / to / when
+    STATEMENT = "statement"  # what did X say / tell / warn: what someone said
     YES_NO = "yes/no"  # can / does / will / is ...?
     PROCEDURE = "procedure"  # how do I / how can I / how to
     NAMED = "named thing"  # which X / what X (setting, option, command, strategy)
@@ -43,6 +44,15 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     ),
     (AnswerType.CONSEQUENCE, re.compile(r"\bwhat\s+(?:happens|will\s+happen|happened)\b", _Q)),
     (
+        AnswerType.STATEMENT,
+        re.compile(
+            r"\bwhat\s+(?:did|does|do|has|have|had|will|would)\s+.+?\s+(?:say|tell|think|claim|"
+            r"argue|write|warn|announce|state|stress|note|add|predict|promise|propose|mean\s+by)\b|"
+            r"\bhow\s+(?:did|does|do)\s+.+?\s+(?:describe|characteri[sz]e|explain|justify)\b",
+            _Q,
+        ),
+    ),
+    (
         AnswerType.PURPOSE,
         re.compile(
             r"\bwhen\s+(?:should|would|do|does|to|can)\s+(?:i|we|you|one|it)?\s*(?:use|choose|"
@@ -51,7 +61,10 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         ),
     ),
     (AnswerType.REASON, re.compile(r"^\W*(?:why|for\s+what\s+reason)\b|\bwhy\b", _Q)),
-    (AnswerType.PERSON, re.compile(r"^\W*(?:who|whom|whose)\b", _Q)),
+    (
+        AnswerType.PERSON,
+        re.compile(r"^\W*(?:(?:to|for|from|with|by|of)\s+)?(?:who|whom|whose)\b", _Q),
+    ),
     (AnswerType.TIME, re.compile(r"^\W*when\b|\bwhat\s+(?:date|day|time|month)\b", _Q)),
     (
         AnswerType.PROCEDURE,
@@ -116,6 +129,12 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
         r"\b(?:meant\s+(?:for|to)|intended\s+(?:for|to)|used\s+(?:for|to|when)|useful|"
         r"suitable|recommended|designed\s+(?:for|to)|purpose|should\s+be\s+used|"
         r"is\s+for|are\s+for|good\s+for|best\s+for|prefer)\b",
+        _Q,
+    ),
+    AnswerType.STATEMENT: re.compile(
+        r"\b(?:said|says|told|tells|stated|states|according\s+to|warned|warns|argued|argues|"
+        r"noted|notes|added|adds|claimed|claims|stressed|announced|described|wrote|writes|"
+        r"believes|thinks|predicted|urged|called\s+for|attributed)\b|[“\"][^”\"]{8,}[”\"]",
         _Q,
     ),
     AnswerType.CONSEQUENCE: re.compile(
