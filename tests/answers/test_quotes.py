@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from askbrief.answers.quotes import Features, Weights
 from askbrief.config import Settings
 from askbrief.session import Session
 from conftest import write_corpus
@@ -135,3 +136,11 @@ def test_what_a_function_does_is_the_first_sentence_under_its_signature(tmp_path
     session = _session(tmp_path, {"functions.html": reference, **pages})
     answer = session.ask("What does the zip function do?")
     assert answer.citations[0].quote.startswith("Iterate over several iterables in parallel")
+
+
+def test_a_sentence_whose_neighbour_also_answers_gives_way_to_the_fuller_quote() -> None:
+    """Of two sentences that cover the question alike, the one standing alone wins: where the
+    next sentence also answers, the pair quoting both is the better quote."""
+    alone = Features(coverage=1.0, rank=1.0)
+    crowded = Features(coverage=1.0, rank=1.0, neighbour=1.0)
+    assert Weights().score(alone) > Weights().score(crowded)

@@ -6,8 +6,10 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
 - ``coverage``: the share of the question's IDF weight the quote holds (a term the corpus lacks
   counts as missing), the one feature the abstain rule reads;
 - ``rank``: the passage's place in the reranked list (halving every ``RANK_HALF`` places);
-- ``neighbour``: the best coverage of the sentences either side, since an answer often follows
-  the sentence that names the subject;
+- ``neighbour``: the best coverage of the sentences either side. It counts against a sentence
+  (measured on every public set): when the next sentence also answers, the quote that holds both
+  (the pair, the run) says more, and a heading line alone ("The pass statement¶") gives way to the
+  sentence it heads;
 - ``typed``: the quote holds what the question's type asks for (``answers.answer_type``);
 - ``focus``: it opens by defining what a "what is X" question asks about;
 - ``heading`` / ``title``: the passage's heading or page title names what the question asks
@@ -79,7 +81,7 @@ class Weights:
 
     coverage: float = 1.0
     rank: float = 0.2
-    neighbour: float = 0.0
+    neighbour: float = -0.2
     typed: float = 0.2
     focus: float = 0.3
     heading: float = 0.3
