@@ -235,8 +235,10 @@ def candidates(
             quote = text[s - p.start : e - p.start]
             opener = shared["heading"] if i == opener_at else 0.0
             if covs[i] > 0:
+                # The heading line above the opener is its label, not a sentence that answers.
                 neighbour = max(
-                    covs[i - 1] if i > 0 else 0.0, covs[i + 1] if i + 1 < len(covs) else 0.0
+                    covs[i - 1] if 0 < i != opener_at else 0.0,
+                    covs[i + 1] if i + 1 < len(covs) else 0.0,
                 )
                 f = quote_features(
                     quote,
