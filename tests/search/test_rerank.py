@@ -81,13 +81,13 @@ def test_semantic_auto_is_on_only_for_corpora_big_enough_to_pay_for_it() -> None
     assert not semantic_on(SearchSettings(semantic=False), 10**6)
 
 
-def test_a_definition_question_leans_on_headings_twice_as_much() -> None:
+def test_a_definition_question_leans_on_headings_three_times_as_much() -> None:
     settings = SearchSettings()
     plain = QuestionTerms({"reflog": 4.0, "expir": 3.0})
     definition = QuestionTerms({"reflog": 4.0}, focus=frozenset({"reflog"}), focus_words=1)
     assert (
         fusion_weights(settings, definition)["heading"]
-        == 2 * fusion_weights(settings, plain)["heading"]
+        == 3 * fusion_weights(settings, plain)["heading"]
     )
     off = fusion_weights(settings, plain, semantic=False)
     assert off["cosine"] == 0 and off["opening"] == 0 and off["bm25"] == 1.0

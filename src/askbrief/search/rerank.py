@@ -46,6 +46,8 @@ __all__ = [
 ]
 
 NEAR_DUPLICATE = 0.8
+# A "what is X" question is answered where X is the heading: its heading weight is this many times.
+FOCUS_HEADING = 3.0
 _WORD = re.compile(r"\w+")
 
 
@@ -185,9 +187,12 @@ def fusion_weights(
     settings: SearchSettings, terms: QuestionTerms | None, semantic: bool = True
 ) -> dict[str, float]:
     """Each signal's weight. Without the semantic signal, BM25 has the cosine's share too. A "what
-    is X" question leans on headings twice as much: it is answered where X is the heading."""
+    is X" question leans on headings ``FOCUS_HEADING`` times as much: it is answered where X is the
+    heading."""
     share = settings.semantic_weight if semantic else 0.0
-    heading = settings.heading_weight * (2.0 if terms is not None and terms.focus else 1.0)
+    heading = settings.heading_weight * (
+        FOCUS_HEADING if terms is not None and terms.focus else 1.0
+    )
     return {
         "bm25": 1.0 - share,
         "cosine": share,
