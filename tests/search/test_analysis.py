@@ -16,6 +16,9 @@ from askbrief.search.analysis import analyze, analyze_question
         ("the of and to", []),
         ("Москва и Пекин", ["москва", "и", "пекин"]),
         ("北京", ["北", "京"]),
+        # a name of letters and digits is one term: "FTS5" is not "fts" and "5"
+        ("FTS5, sha1 and IPv6 on x86_64", ["fts5", "sha1", "ipv6", "x86", "64"]),
+        ("3D printing in 2021-22", ["3d", "print", "2021", "22"]),
     ],
 )
 def test_analyze_lowercases_stems_keeps_numbers_and_drops_stop_words(

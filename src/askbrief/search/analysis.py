@@ -14,13 +14,16 @@ from functools import lru_cache
 __all__ = ["ANALYZER_VERSION", "STOP_WORDS", "analyze", "analyze_question", "stem"]
 
 # Bump when the output of analyze() changes: saved indexes made by another version are rebuilt.
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
 
-# A word, or a number with its decimal/thousands separators ("18.9", "1,000", "2021-22" → two).
-# Han, kana and Hangul have no spaces between words: each character is a term of its own.
+# A name of letters and digits ("fts5", "sha1", "ipv6", "x86"), a number with its decimal or
+# thousands separators ("18.9", "1,000", "2021-22" → two), or a word. Han, kana and Hangul have no
+# spaces between words: each character is a term of its own.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_ALNUM = rf"[^\W_{_CJK}]"
 _TOKEN = re.compile(
-    rf"[{_CJK}]|\d+(?:[.,]\d+)*|[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)*|[^\W_{_CJK}]+",
+    rf"[{_CJK}]|(?=\d*[^\W\d_{_CJK}])(?={_ALNUM}*\d){_ALNUM}+|\d+(?:[.,]\d+)*|"
+    rf"[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)*|{_ALNUM}+",
     re.UNICODE,
 )
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
