@@ -120,6 +120,15 @@ def test_sphinx_page_keeps_the_body_and_drops_navigation() -> None:
         ("<div role='banner'>logo</div><p>text</p><footer>foot</footer>", "text"),
         ("<noscript>enable js</noscript><template>t</template>ok", "ok"),
         ("<title>T</title><p>body</p>", "body"),
+        # site chrome outside a <main>, named in class or id words ("fancy_toc", "mainmenu")
+        ("<div class='menu mainmenu'><ul><li>Home<li>About</ul></div><p>body</p>", "body"),
+        ("<div class=fancy_toc><div id=toc_sub>1. Overview</div></div><p>body</p>", "body"),
+        ("<div class='tagline'>Small. Fast.</div><h1>Title</h1>", "Title"),
+        ("<form><select><option>Search docs</option></select></form><p>body</p>", "body"),
+        (
+            "<main><div class='menu'>A menu in the content is content</div></main>",
+            "A menu in the content is content",
+        ),
     ],
 )
 def test_layout_and_dropping(html: str, text: str) -> None:

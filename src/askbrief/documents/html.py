@@ -20,8 +20,9 @@ def _tags(names: str) -> frozenset[str]:
 
 
 _VOID = _tags("area base br col embed hr img input link meta param source track wbr")
-# Never text a reader sees, or the page's own title (kept as Document.title, not as text).
-_ALWAYS_DROP = _tags("script style noscript template svg title")
+# Never text a reader sees, or the page's own title (kept as Document.title, not as text); the
+# labels of form controls are the page's machinery, not its content.
+_ALWAYS_DROP = _tags("script style noscript template svg title select button")
 # Page chrome, dropped only outside the main content (inside an article they are content:
 # docutils writes footnotes and sidebars as <aside>, blogs put the post's h1 in <header>).
 _CHROME = _tags("header footer aside")
@@ -30,7 +31,11 @@ _BOILERPLATE_ROLES = _tags("navigation banner contentinfo search")
 _BOILERPLATE_TOKENS = _tags(
     "sphinxsidebar sphinxsidebarwrapper related navbar breadcrumb breadcrumbs"
 )
-_CHROME_TOKENS = _tags("footer sidebar toc")
+_CHROME_TOKENS = _tags(
+    "footer sidebar toc menu mainmenu submenu searchmenu searchbox search tagline masthead topbar"
+)
+# Class and id names are read word by word: "fancy_toc", "toc-sub", "fancy-toc1" all say "toc".
+_NAME_WORDS = re.compile(r"[^a-z]+")
 _CONTAINERS = _tags("div nav ul ol section aside header footer table")
 _PARAGRAPH = _tags(
     """p h1 h2 h3 h4 h5 h6 pre blockquote ul ol dl table section article main div address
@@ -216,7 +221,8 @@ class _TextParser(HTMLParser):
             return True
         if tag not in _CONTAINERS:
             return False
-        tokens = set(f"{values.get('class') or ''} {values.get('id') or ''}".lower().split())
+        names = f"{values.get('class') or ''} {values.get('id') or ''}".lower()
+        tokens = set(names.split()) | set(_NAME_WORDS.split(names))
         if tokens & _BOILERPLATE_TOKENS:
             return True
         return outside_content and bool(tokens & _CHROME_TOKENS) and tag != "table"
