@@ -144,3 +144,22 @@ def test_a_sentence_whose_neighbour_also_answers_gives_way_to_the_fuller_quote()
     alone = Features(coverage=1.0, rank=1.0)
     crowded = Features(coverage=1.0, rank=1.0, neighbour=1.0)
     assert Weights().score(alone) > Weights().score(crowded)
+
+
+def test_a_subheading_under_the_heading_is_not_the_sentence_it_opens(tmp_path: Path) -> None:
+    """Under "Rowid Tables" comes "1.0 Definition", another heading: the body starts after it,
+    and two headings are never the answer."""
+    page = (
+        "<html><head><title>Rowid Tables</title></head><body>"
+        "<h1>Rowid Tables</h1><h2>1.0 Definition</h2>"
+        "<p>A rowid table is any table in a schema that is not a virtual table. Rowid tables "
+        "all have a unique signed 64-bit integer rowid.</p>"
+        "<h2>2.0 Quirks</h2><p>The primary key of a rowid table is usually not the true primary "
+        "key.</p></body></html>"
+    )
+    session = _session(tmp_path, {"rowidtable.html": page})
+    answer = session.ask("What is a rowid table?")
+    assert "is any table in a schema" in answer.citations[0].quote
+    assert all(
+        c.quote.split() != ["Rowid", "Tables", "1.0", "Definition"] for c in answer.citations
+    )

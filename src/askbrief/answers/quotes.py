@@ -39,6 +39,7 @@ RANK_HALF = 4.0
 # looser cues (a "not" for yes/no) would let a run reach any sentence.
 RUN_TYPES = frozenset({AnswerType.QUANTITY, AnswerType.TIME, AnswerType.PERSON})
 MAX_QUOTE_CHARS = 600
+HEADING_WORDS = 8
 _CODE_PENALTY = 0.4
 _FRAGMENT_PENALTY = 0.25
 _SHORT_PENALTY = 0.15
@@ -152,9 +153,15 @@ def _opener(p: Passage, spans: Sequence[tuple[int, int]]) -> int | None:
     after = p.start + p.text.index(heading) + len(heading)
     for i, (s, e) in enumerate(spans):
         line = p.text[max(0, s - p.start) : e - p.start].strip().rstrip("¶§").strip()
-        if e > after and line != heading:
+        # A subheading right under the heading ("Rowid Tables", then "1.0 Definition") is not
+        # the body: a short line that does not end as a sentence ends does.
+        if e > after and line != heading and not _heading_like(line):
             return i
     return None
+
+
+def _heading_like(line: str) -> bool:
+    return len(line.split()) <= HEADING_WORDS and not ENDS_SENTENCE.search(line)
 
 
 def _pairs_with_next(
