@@ -9,7 +9,7 @@ Everything runs in one process, each corpus opened once, so variants compare on 
     python bench/answer_quality.py --variants chosen --misses   # and list what each set missed
 
 Sets whose corpus is not installed are skipped with a note (git docs: ``apt-get install git-doc``;
-the Python docs: ``apt-get install python3.11-doc``).
+the Python docs: ``apt-get install python3.11-doc``; SQLite's: ``apt-get install sqlite3-doc``).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ EVAL = REPO.parent / "shared" / "eval"
 SEEDS = REPO / "seeds"
 GIT_DOCS = Path("/usr/share/doc/git-doc")
 PY_DOCS = Path("/usr/share/doc/python3.11/html")
+SQLITE_DOCS = Path("/usr/share/doc/sqlite3")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -43,6 +44,7 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "seeds extra": (SEEDS, REPO / "bench" / "seeds_extra_questions.jsonl", False),
     "Python docs": (PY_DOCS, REPO / "bench" / "pydocs_questions.jsonl", False),
     "Python docs 2": (PY_DOCS, REPO / "bench" / "pydocs_questions_2.jsonl", False),
+    "SQLite docs": (SQLITE_DOCS, REPO / "bench" / "sqlite_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
