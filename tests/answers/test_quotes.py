@@ -163,3 +163,23 @@ def test_a_subheading_under_the_heading_is_not_the_sentence_it_opens(tmp_path: P
     assert all(
         c.quote.split() != ["Rowid", "Tables", "1.0", "Definition"] for c in answer.citations
     )
+
+
+def test_under_a_description_heading_the_first_sentence_says_what_the_page_is_about(
+    tmp_path: Path,
+) -> None:
+    """A page titled for the thing asked about, its section headed "Description": that section's
+    first sentence is the answer, not a later one that also starts with the thing's name."""
+    page = (
+        "<html><head><title>VACUUM</title></head><body>"
+        "<h2>1. Syntax</h2><p>VACUUM schema-name INTO filename</p>"
+        "<h2>2. Description</h2><p>The VACUUM command rebuilds the database file, repacking it "
+        "into a minimal amount of disk space.</p>"
+        "<h2>3. Implementation notes</h2><p>The VACUUM command works by copying the contents "
+        "of the database into a temporary database file and then overwriting the original with the "
+        "contents of the temporary file. A VACUUM command needs free disk space, and a VACUUM "
+        "command holds a lock on the database until the command completes.</p></body></html>"
+    )
+    session = _session(tmp_path, {"lang_vacuum.html": page})
+    answer = session.ask("What does the VACUUM command do?")
+    assert answer.citations[0].quote.startswith("The VACUUM command rebuilds the database file")

@@ -40,6 +40,10 @@ RANK_HALF = 4.0
 RUN_TYPES = frozenset({AnswerType.QUANTITY, AnswerType.TIME, AnswerType.PERSON})
 MAX_QUOTE_CHARS = 600
 HEADING_WORDS = 8
+# The terms of section headings that name no subject of their own.
+GENERIC_HEADINGS = frozenset(
+    analyze("description overview introduction summary synopsis abstract definition purpose about")
+)
 _CODE_PENALTY = 0.4
 _FRAGMENT_PENALTY = 0.25
 _SHORT_PENALTY = 0.15
@@ -223,6 +227,9 @@ def candidates(
             "heading": question.names(under),
             "title": question.names(analyze(p.title)),
         }
+        # Under a heading that names no subject ("Description", "Overview"), the first sentence
+        # says what the page is about: it opens for the page's title.
+        opens_for = shared["title"] if under and under <= GENERIC_HEADINGS else shared["heading"]
 
         def quote_features(
             quote: str, shared: dict[str, float] = shared, **more: float
@@ -240,7 +247,7 @@ def candidates(
         for i in range(own):
             s, e = spans[i]
             quote = text[s - p.start : e - p.start]
-            opener = shared["heading"] if i == opener_at else 0.0
+            opener = opens_for if i == opener_at else 0.0
             if covs[i] > 0:
                 # The heading line above the opener is its label, not a sentence that answers.
                 neighbour = max(
@@ -281,7 +288,7 @@ def candidates(
                         pair,
                         coverage=max(cov, covs[i + 1]) if heads else cov,
                         pair=0.5 if heads else 1.0,
-                        opener=shared["heading"] if heads else opener,
+                        opener=opens_for if heads else opener,
                     )
                     out.append(Candidate(hit, s, e2, pair, frozenset(union), f))
             # "…git gc --auto will pack them. Some commands use it. The default value is 6700.":
