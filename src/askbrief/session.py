@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
-from .answers.compose import abstain, compose_answer
+from .answers.compose import abstain, answer_terms, compose_answer
 from .answers.explain import explanation
 from .cancel import CancelToken
 from .config import Settings
@@ -286,7 +286,9 @@ class Session:
             quotes = (answer.explanation or {}).get("quotes", [])
             answer = replace(
                 answer,
-                explanation=explanation(question, terms, ranked, query.context_terms, quotes),
+                explanation=explanation(
+                    question, answer_terms(question, terms), ranked, query.context_terms, quotes
+                ),
             )
         return replace(
             answer,

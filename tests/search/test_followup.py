@@ -275,3 +275,20 @@ def test_an_llm_backend_receives_the_recent_turns(
     assert [(t.question, t.answer) for t in seen["history"]] == [
         (conv.turns[0].question, conv.turns[0].markdown)
     ]
+
+
+def test_a_follow_up_asking_for_a_value_is_not_refused_for_a_word_the_corpus_lacks(
+    seeds_session: Session,
+) -> None:
+    """ "finished" is in no seed; the pipeline, from the turn before, is. The date is the answer."""
+    _, answer = converse(
+        seeds_session, ["What is the Eastern Route gas pipeline?", "When will it be finished?"]
+    )
+    assert not answer.abstained
+    assert in_top_three(answer, "by 2025", "000_")
+
+
+def test_a_question_alone_naming_what_the_corpus_lacks_still_abstains(
+    seeds_session: Session,
+) -> None:
+    assert seeds_session.ask("When will the lemon meringue pie be finished?").abstained

@@ -17,14 +17,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
-from .answer_type import answer_type
+from .answer_type import AnswerType, answer_type
 from .explain import quote_reasons
 from .quotes import Candidate, Weights, candidates
 
-__all__ = ["MIN_COVERAGE", "compose_answer", "markdown_escape"]
+__all__ = ["MIN_COVERAGE", "answer_terms", "compose_answer", "markdown_escape"]
 
 MIN_COVERAGE = 0.5
 _MIN_RELATIVE = 0.55  # a quote must score at least this share of the best quote
@@ -74,7 +75,9 @@ def compose_answer(
 ) -> Answer:
     """Quote the best sentences of ``hits`` for ``question``, or abstain. ``next_passage`` lets a
     quote run on into the passage that follows a hit."""
-    cands = candidates(hits, terms, next_passage, answer_type(question), weights)
+    kind = answer_type(question)
+    terms = answer_terms(question, terms)
+    cands = candidates(hits, terms, next_passage, kind, weights)
     threshold = terms.answer_threshold
     if not cands or max(c.coverage for c in cands) <= threshold:
         return abstain(question, hits)
@@ -119,6 +122,22 @@ def compose_answer(
         hits=tuple(hits),
         explanation={"quotes": quote_reasons(chosen, weights)} if explain else None,
     )
+
+
+# Questions that ask for a value (a date, an amount, a name): the quote must hold one.
+_VALUE_TYPES = frozenset({AnswerType.TIME, AnswerType.QUANTITY, AnswerType.PERSON})
+
+
+def answer_terms(question: str, terms: QuestionTerms) -> QuestionTerms:
+    """ "When will it be finished?" after a question about a pipeline: the subject comes from
+    the conversation, and a word of the question's own that the corpus lacks ("finished") is how
+    the value is asked for, not what it is about. For a follow-up asking for a value, such a word
+    weighs no more than the heaviest borrowed term, so the answer is not refused for it alone."""
+    if not terms.borrowed or not terms.missing or answer_type(question) not in _VALUE_TYPES:
+        return terms
+    cap = max(terms.weights[t] for t in terms.borrowed)
+    weights = {t: min(w, cap) if t in terms.missing else w for t, w in terms.weights.items()}
+    return replace(terms, weights=weights)
 
 
 def abstain(question: str, hits: Sequence[Hit]) -> Answer:
