@@ -314,7 +314,12 @@ def test_an_indexer_killed_mid_write_leaves_shards_consistent_and_a_rerun_comple
         assert len(set(postings) - {path_term(s) for s in per_doc}) <= 1
         committed, whole = committed + len(blob), whole + len(per_doc)
     assert committed == 20  # four batches of five
-    assert whole == (22 if remote else 20)  # a remote server also keeps what it was sent
+    if remote:
+        # A remote server also keeps the whole files it was sent before the kill: up to the two
+        # before the 23rd, how many depends on how far the kill races the socket.
+        assert 20 <= whole <= 22
+    else:
+        assert whole == 20
 
     settings: Any = xapian_settings(tmp_path, shards)
     report = Session(settings, corpus).build()
