@@ -19,6 +19,10 @@ from askbrief.search.analysis import analyze, analyze_question
         # a name of letters and digits is one term: "FTS5" is not "fts" and "5"
         ("FTS5, sha1 and IPv6 on x86_64", ["fts5", "sha1", "ipv6", "x86", "64"]),
         ("3D printing in 2021-22", ["3d", "print", "2021", "22"]),
+        # a command-line option is also a term of its own, case kept: -e is not -E, nor "e.g."
+        ("set -e, not -E", ["set", "e", "e", "-e", "-E"]),
+        ("git push --force-with-lease", ["git", "push", "forc", "leas", "--force-with-lease"]),
+        ("non-zero, e.g. 1", ["non", "zero", "e", "g", "1"]),
     ],
 )
 def test_analyze_lowercases_stems_keeps_numbers_and_drops_stop_words(

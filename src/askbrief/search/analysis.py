@@ -14,7 +14,7 @@ from functools import lru_cache
 __all__ = ["ANALYZER_VERSION", "STOP_WORDS", "analyze", "analyze_question", "stem"]
 
 # Bump when the output of analyze() changes: saved indexes made by another version are rebuilt.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "5"
 
 # A name of letters and digits ("fts5", "sha1", "ipv6", "x86"), a number with its decimal or
 # thousands separators ("18.9", "1,000", "2021-22" → two), or a word. Han, kana and Hangul have no
@@ -93,9 +93,19 @@ class _TermOf(dict[str, "str | None"]):
 _TERM_OF = _TermOf()
 
 
+# A command-line option ("-e", "--force-with-lease"): a term of its own besides its words, so that
+# "set -e" finds the -e option rather than every "e.g.".
+_OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+
+
 def analyze(text: str) -> list[str]:
-    """The terms of ``text`` in order, repeats kept (BM25 counts them)."""
-    return [t for t in map(_TERM_OF.__getitem__, _TOKEN.findall(text.lower())) if t is not None]
+    """The terms of ``text`` in order, repeats kept (BM25 counts them); command-line options
+    come last, whole, besides their words."""
+    lowered = text.lower()
+    terms = [t for t in map(_TERM_OF.__getitem__, _TOKEN.findall(lowered)) if t is not None]
+    if "-" in text:
+        terms.extend(_OPTION.findall(text))  # case kept: -e and -E are different options
+    return terms
 
 
 # "How much", "how many"...: the adverb asks for a quantity, and "according to X" names who said
