@@ -125,6 +125,16 @@ def test_sphinx_page_keeps_the_body_and_drops_navigation() -> None:
         ("<div class=fancy_toc><div id=toc_sub>1. Overview</div></div><p>body</p>", "body"),
         ("<div class='tagline'>Small. Fast.</div><h1>Title</h1>", "Title"),
         ("<form><select><option>Search docs</option></select></form><p>body</p>", "body"),
+        # Texinfo's per-node Next/Up line is chrome; AsciiDoc's id="header" holds the NAME line
+        (
+            "<div class='header'><p>Next: <a>Intro</a>, Up: <a>Top</a></p></div><h1>Bash</h1>",
+            "Bash",
+        ),
+        (
+            "<div id='header'><h1>git-blame(1)</h1><p>git-blame - Show</p></div>",
+            "git-blame(1)\n\ngit-blame - Show",
+        ),
+        ("<div class='nav-panel'><p>Next: Intro</p></div><p>body</p>", "body"),
         (
             "<main><div class='menu'>A menu in the content is content</div></main>",
             "A menu in the content is content",

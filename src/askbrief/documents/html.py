@@ -32,8 +32,12 @@ _BOILERPLATE_TOKENS = _tags(
     "sphinxsidebar sphinxsidebarwrapper related navbar breadcrumb breadcrumbs"
 )
 _CHROME_TOKENS = _tags(
-    "footer sidebar toc menu mainmenu submenu searchmenu searchbox search tagline masthead topbar"
+    "footer sidebar toc menu mainmenu submenu searchmenu searchbox search tagline masthead topbar "
+    "nav navigation"
 )
+# As a class only: Texinfo's <div class="header"> is a node's Next/Previous/Up line, while
+# AsciiDoc's <div id="header"> holds the page's title and its NAME line.
+_CHROME_CLASSES = _tags("header")
 # Class and id names are read word by word: "fancy_toc", "toc-sub", "fancy-toc1" all say "toc".
 _NAME_WORDS = re.compile(r"[^a-z]+")
 _CONTAINERS = _tags("div nav ul ol section aside header footer table")
@@ -225,7 +229,9 @@ class _TextParser(HTMLParser):
         tokens = set(names.split()) | set(_NAME_WORDS.split(names))
         if tokens & _BOILERPLATE_TOKENS:
             return True
-        return outside_content and bool(tokens & _CHROME_TOKENS) and tag != "table"
+        classes = set(_NAME_WORDS.split((values.get("class") or "").lower()))
+        chrome = tokens & _CHROME_TOKENS or classes & _CHROME_CLASSES
+        return outside_content and bool(chrome) and tag != "table"
 
     def _end_drop(self) -> None:
         if self._title is not None:
