@@ -9,7 +9,7 @@ Everything runs in one process, each corpus opened once, so variants compare on 
     python bench/answer_quality.py --variants chosen --misses   # and list what each set missed
 
 Sets whose corpus is not installed are skipped with a note (git docs: ``apt-get install git-doc``;
-the Python docs: ``apt-get install python3.11-doc``; SQLite's: ``apt-get install sqlite3-doc``).
+the Python docs: ``apt-get install python3.11-doc``; SQLite's: ``apt-get install sqlite3-doc``; Bash's: ``apt-get install bash-doc``).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ SEEDS = REPO / "seeds"
 GIT_DOCS = Path("/usr/share/doc/git-doc")
 PY_DOCS = Path("/usr/share/doc/python3.11/html")
 SQLITE_DOCS = Path("/usr/share/doc/sqlite3")
+BASH_DOCS = Path("/usr/share/doc/bash")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -45,6 +46,7 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Python docs": (PY_DOCS, REPO / "bench" / "pydocs_questions.jsonl", False),
     "Python docs 2": (PY_DOCS, REPO / "bench" / "pydocs_questions_2.jsonl", False),
     "SQLite docs": (SQLITE_DOCS, REPO / "bench" / "sqlite_questions.jsonl", False),
+    "Bash manual": (BASH_DOCS, REPO / "bench" / "bash_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
