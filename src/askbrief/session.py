@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
+from .answers.answer_type import answer_type
 from .answers.compose import abstain, answer_terms, compose_answer
 from .answers.explain import explanation
 from .cancel import CancelToken
@@ -287,7 +288,11 @@ class Session:
             answer = replace(
                 answer,
                 explanation=explanation(
-                    question, answer_terms(question, terms), ranked, query.context_terms, quotes
+                    question,
+                    answer_terms(terms, answer_type(question)),
+                    ranked,
+                    query.context_terms,
+                    quotes,
                 ),
             )
         return replace(

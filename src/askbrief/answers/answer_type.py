@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-__all__ = ["AnswerType", "answer_type", "continues_previous", "holds_answer"]
+__all__ = ["VALUE_TYPES", "AnswerType", "answer_type", "continues_previous", "holds_answer"]
 
 
 class AnswerType(StrEnum):
@@ -31,6 +31,10 @@ class AnswerType(StrEnum):
     DEFINITION = "definition"  # what is X / what does X mean
     OTHER = "other"
 
+
+# Questions that ask for a value (an amount, a date, a name): the answer must hold one, and it
+# may come a sentence after the one that names the subject.
+VALUE_TYPES = frozenset({AnswerType.QUANTITY, AnswerType.TIME, AnswerType.PERSON})
 
 _Q = re.IGNORECASE
 _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
-from .answer_type import AnswerType, answer_type
+from .answer_type import VALUE_TYPES, AnswerType, answer_type
 from .explain import quote_reasons
 from .quotes import Candidate, Weights, candidates
 
@@ -76,7 +76,7 @@ def compose_answer(
     """Quote the best sentences of ``hits`` for ``question``, or abstain. ``next_passage`` lets a
     quote run on into the passage that follows a hit."""
     kind = answer_type(question)
-    terms = answer_terms(question, terms)
+    terms = answer_terms(terms, kind)
     cands = candidates(hits, terms, next_passage, kind, weights)
     threshold = terms.answer_threshold
     if not cands or max(c.coverage for c in cands) <= threshold:
@@ -124,16 +124,12 @@ def compose_answer(
     )
 
 
-# Questions that ask for a value (a date, an amount, a name): the quote must hold one.
-_VALUE_TYPES = frozenset({AnswerType.TIME, AnswerType.QUANTITY, AnswerType.PERSON})
-
-
-def answer_terms(question: str, terms: QuestionTerms) -> QuestionTerms:
+def answer_terms(terms: QuestionTerms, kind: AnswerType) -> QuestionTerms:
     """ "When will it be finished?" after a question about a pipeline: the subject comes from
     the conversation, and a word of the question's own that the corpus lacks ("finished") is how
     the value is asked for, not what it is about. For a follow-up asking for a value, such a word
     weighs no more than the heaviest borrowed term, so the answer is not refused for it alone."""
-    if not terms.borrowed or not terms.missing or answer_type(question) not in _VALUE_TYPES:
+    if not terms.borrowed or not terms.missing or kind not in VALUE_TYPES:
         return terms
     cap = max(terms.weights[t] for t in terms.borrowed)
     weights = {t: min(w, cap) if t in terms.missing else w for t, w in terms.weights.items()}

@@ -30,14 +30,11 @@ from ..documents.sentences import sentence_spans
 from ..search.analysis import analyze
 from ..search.terms import QuestionTerms, heading_terms
 from ..types import Hit, Passage
-from .answer_type import AnswerType, continues_previous, holds_answer
+from .answer_type import VALUE_TYPES, AnswerType, continues_previous, holds_answer
 
 __all__ = ["Candidate", "Features", "Weights", "candidates", "quote_penalty"]
 
 RANK_HALF = 4.0
-# Types whose answer is a value that may come a sentence later (the number, the date, the name);
-# looser cues (a "not" for yes/no) would let a run reach any sentence.
-RUN_TYPES = frozenset({AnswerType.QUANTITY, AnswerType.TIME, AnswerType.PERSON})
 MAX_QUOTE_CHARS = 600
 HEADING_WORDS = 8
 # The terms of section headings that name no subject of their own.
@@ -293,7 +290,8 @@ def candidates(
                     out.append(Candidate(hit, s, e2, pair, frozenset(union), f))
             # "…git gc --auto will pack them. Some commands use it. The default value is 6700.":
             # the sentence that names the subject, run on to the one that holds the number.
-            if i + 2 < len(spans) and covs[i] > 0 and kind in RUN_TYPES:
+            # Only for a value: looser cues (a "not" for yes/no) would let a run reach anything.
+            if i + 2 < len(spans) and covs[i] > 0 and kind in VALUE_TYPES:
                 s3, e3 = spans[i + 2]
                 third = text[s3 - p.start : e3 - p.start]
                 middle = text[spans[i + 1][0] - p.start : spans[i + 1][1] - p.start]
