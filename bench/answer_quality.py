@@ -9,7 +9,8 @@ Everything runs in one process, each corpus opened once, so variants compare on 
     python bench/answer_quality.py --variants chosen --misses   # and list what each set missed
 
 Sets whose corpus is not installed are skipped with a note (git docs: ``apt-get install git-doc``;
-the Python docs: ``apt-get install python3.11-doc``; SQLite's: ``apt-get install sqlite3-doc``; Bash's: ``apt-get install bash-doc``).
+the Python docs: ``apt-get install python3.11-doc``; SQLite's: ``apt-get install sqlite3-doc``;
+Bash's: ``apt-get install bash-doc``).
 """
 
 from __future__ import annotations
