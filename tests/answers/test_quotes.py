@@ -183,3 +183,52 @@ def test_under_a_description_heading_the_first_sentence_says_what_the_page_is_ab
     session = _session(tmp_path, {"lang_vacuum.html": page})
     answer = session.ask("What does the VACUUM command do?")
     assert answer.citations[0].quote.startswith("The VACUUM command rebuilds the database file")
+
+
+def test_a_glossary_term_is_quoted_with_its_definition(tmp_path: Path) -> None:
+    """A Sphinx glossary entry's permalink mark ("¶") is chrome the reader drops, so the term
+    and its definition read as one clean quote that names what was asked about."""
+    glossary = (
+        "<html><head><title>Glossary</title></head><body><dl class='glossary'>"
+        "<dt id='term-gil'>global interpreter lock<a class='headerlink' href='#term-gil'>¶</a>"
+        "</dt><dd><p>The mechanism used by the CPython interpreter to assure that only one "
+        "thread executes Python bytecode at a time. This simplifies the CPython implementation "
+        "by making the object model implicitly safe against concurrent access.</p></dd>"
+        "<dt id='term-gc'>garbage collection<a class='headerlink' href='#term-gc'>¶</a></dt>"
+        "<dd><p>The process of freeing memory when it is not used anymore.</p></dd>"
+        "</dl></body></html>"
+    )
+    faq = (
+        "Threads\n\nThe interpreter lock is held while Python code runs; a global lock keeps "
+        "the interpreter simple.\n"
+    )
+    session = _session(tmp_path, {"glossary.html": glossary, "faq.txt": faq})
+    quote = session.ask("What is the global interpreter lock?").citations[0].quote
+    assert quote.startswith("global interpreter lock\n\nThe mechanism used by the CPython")
+
+
+def test_a_bare_api_signature_line_counts_as_chrome(tmp_path: Path) -> None:
+    """Sphinx's permalink mark is gone from the text, so a signature line ("create(env_dir)") is
+    known by its shape: a quote that carries one is penalised as chrome, a command is not."""
+    from askbrief.answers.answer_type import answer_type
+    from askbrief.answers.quotes import candidates
+
+    page = (
+        "<html><head><title>venv</title></head><body>"
+        "<h2>Creating virtual environments</h2>"
+        "<pre>python3 -m venv /path/to/new/virtual/environment</pre>"
+        "<p>Running this command creates the target directory.</p>"
+        "<h2>API</h2><dl>"
+        "<dt id='create'>create(env_dir)<a class='headerlink' href='#create'>¶</a></dt>"
+        "<dd><p>Create a virtual environment by specifying the target directory.</p></dd>"
+        "</dl></body></html>"
+    )
+    session = _session(tmp_path, {"venv.html": page})
+    question = "How do I create a virtual environment?"
+    hits, terms = session.retrieve(question)
+    found = candidates(hits, terms, session.index.next_passage, answer_type(question))
+    signature = [c for c in found if c.quote.startswith("create(env_dir)\n")]
+    command = [c for c in found if c.quote.startswith("python3 -m venv")]
+    assert signature and all(c.features.chrome == 1.0 for c in signature)
+    assert command and all(c.features.chrome == 0.0 for c in command)
+

@@ -8,14 +8,14 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
 - ``rank``: the passage's place in the reranked list (halving every ``RANK_HALF`` places);
 - ``neighbour``: the best coverage of the sentences either side. It counts against a sentence
   (measured on every public set): when the next sentence also answers, the quote that holds both
-  (the pair, the run) says more, and a heading line alone ("The pass statement¶") gives way to the
+  (the pair, the run) says more, and a heading line alone ("The pass statement") gives way to the
   sentence it heads;
 - ``typed``: the quote holds what the question's type asks for (``answers.answer_type``);
 - ``focus``: it opens by defining what a "what is X" question asks about;
 - ``heading`` / ``title``: the passage's heading or page title names what the question asks
   about (``QuestionTerms.names``);
 - ``opener``: the quote is the first sentence under such a heading, where a reference page
-  says what the thing is ("zip(*iterables)¶ — Iterate over several iterables in parallel.");
+  says what the thing is ("zip(*iterables)" — "Iterate over several iterables in parallel.");
 - penalties for what reads badly alone: code and fragments (``prose``), an introduction ending
   in a colon, a sentence that leans on the one before (``dangling``), very long quotes, pairs.
 """
@@ -47,9 +47,16 @@ _SHORT_PENALTY = 0.15
 
 _WORD = re.compile(r"^[\"'“‘(\[]*[^\W\d_][^\W\d_'’-]*[,.;:!?\"'”’)\]]*$")
 ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’)\]]*$")
-# Chrome that reads as no answer: an API signature with its permalink mark ("join(a, *p)¶"), or a
-# pointer elsewhere ("See git-config(1).", "For details, see …").
+# Chrome that reads as no answer: a heading's permalink mark ("join(a, *p)¶", where the reader
+# kept one), a line that is only an API signature ("create(env_dir)"), or a pointer elsewhere
+# ("See git-config(1).", "For details, see …").
 _PERMALINK = re.compile(r"[¶§]\s*$", re.M)
+# A line that is only an API signature ("create(env_dir)", "class venv.EnvBuilder(...)").
+_SIGNATURE_LINE = re.compile(
+    r"^[ \t]*(?:(?:class|async|def|function|method|static|exception)[ \t]+)?[A-Za-z_][\w.]*"
+    r"[ \t]*\([^\n]*\)[ \t]*(?:(?:->|→)[^\n]*)?$",
+    re.M,
+)
 _STUB = re.compile(
     r"^\W*(?:see(?:\s+also)?|cf\.?|refer\s+to|(?:for|with)\s+(?:more\s+)?(?:details|information|"
     r"an\s+example|examples)[^.]{0,40}?,\s*see)\b",
@@ -131,7 +138,8 @@ def quote_penalty(quote: str) -> float:
 
 
 def _chrome(quote: str) -> float:
-    return 1.0 if _PERMALINK.search(quote) or _STUB.match(quote) else 0.0
+    chrome = _PERMALINK.search(quote) or _SIGNATURE_LINE.search(quote) or _STUB.match(quote)
+    return 1.0 if chrome else 0.0
 
 
 def _sentences(hit: Hit, following: Passage | None) -> list[tuple[int, int]]:
@@ -211,7 +219,7 @@ def candidates(
         term_sets = [set(analyze(text[s - p.start : e - p.start])) for s, e in spans]
         under = heading_terms(p.heading)
         # The first sentence of the body, when the passage opens its section with the heading:
-        # it is read as what the heading names ("zip(*iterables)¶ — Iterate over…"), so the
+        # it is read as what the heading names ("zip(*iterables)" — "Iterate over…"), so the
         # heading's terms count in full for it, and at half for the sentences after it.
         opener_at = _opener(p, spans)
         covs = [
