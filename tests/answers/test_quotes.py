@@ -232,3 +232,60 @@ def test_a_bare_api_signature_line_counts_as_chrome(tmp_path: Path) -> None:
     assert signature and all(c.features.chrome == 1.0 for c in signature)
     assert command and all(c.features.chrome == 0.0 for c in command)
 
+
+def test_a_keyword_that_is_a_stop_word_is_still_what_the_question_asks_about(
+    tmp_path: Path,
+) -> None:
+    """ "with" is a stop word, so "What is the with statement?" would search "statement" alone,
+    and sixty sections that say "statement" more often would bury the answer; the keyword
+    phrase finds the heading "The with statement"."""
+    kinds = [
+        f"{a} {b}"
+        for a in ("simple", "compound", "nested", "bare", "guarded", "labelled")
+        for b in (
+            "jump",
+            "loop",
+            "test",
+            "branch",
+            "call",
+            "block",
+            "unit",
+            "clause",
+            "guard",
+            "scope",
+        )
+    ]
+    sections = "".join(
+        f"<h2>{kind.title()} statements</h2><p>A {kind} statement is a statement; every {kind} "
+        f"statement ends the statement before it.</p>"
+        for kind in kinds
+    )
+    reference = (
+        "<html><head><title>Statements</title></head><body>"
+        + sections
+        + "<h2>8.5. The with statement</h2><p>The with statement is used to wrap the execution "
+        "of a block with methods defined by a context manager.</p></body></html>"
+    )
+    session = _session(tmp_path, {"statements.html": reference})
+    answer = session.ask("What is the with statement?", explain=True)
+    assert answer.citations[0].quote.startswith("The with statement is used to wrap")
+    assert answer.explanation is not None and answer.explanation["phrases"] == ["with_statement"]
+
+
+def test_a_definition_that_ends_in_a_colon_opens_its_section(tmp_path: Path) -> None:
+    """ "A variant of here documents, the format is:" is the section's first sentence, not a
+    subheading to skip, though it is short and ends in no full stop."""
+    manual = (
+        "<html><head><title>Bash Reference Manual</title></head><body>"
+        "<h4>3.6.6 Here Documents</h4><p>This type of redirection instructs the shell to read "
+        "input from the current source until a line containing only the delimiter is seen.</p>"
+        "<h4>3.6.7 Here Strings</h4><p>A variant of here documents, the format is:</p>"
+        "<pre>[n]&lt;&lt;&lt; word</pre><p>The word undergoes tilde expansion and parameter "
+        "expansion. The result is supplied as a single string to the command.</p>"
+        "<dl><dt>-n string</dt><dd><p>True if the length of string is non-zero.</p></dd>"
+        "<dt>-z string</dt><dd><p>True if the length of string is zero.</p></dd></dl>"
+        "</body></html>"
+    )
+    session = _session(tmp_path, {"bashref.html": manual})
+    first = session.ask("What is a here string?").citations[0]
+    assert "A variant of here documents" in first.quote

@@ -42,3 +42,33 @@ def test_a_stressing_adverb_is_question_framing_not_a_term() -> None:
     assert analyze_question("What exactly is a git submodule?") == ["git", "submodul"]
     assert analyze_question("How actually does rebase work?") == ["rebas", "work"]
     assert "exact" in analyze_question("Is the copy exactly the same?")
+
+
+@pytest.mark.parametrize(
+    ("label", "phrases"),
+    [
+        ("8.5. The with statement", ["with_statement"]),
+        ("3.6.7 Here Strings", ["here_string"]),
+        ("For Loops", ["for_loop"]),
+        # a question word, a determiner, or a keyword before another stop word names no keyword
+        ("What kinds of problems can occur?", []),
+        ("Other branches", []),
+        ("If the file exists", []),
+        ("Submodules", []),
+    ],
+)
+def test_a_label_that_opens_with_a_keyword_names_it_as_a_phrase(
+    label: str, phrases: list[str]
+) -> None:
+    from askbrief.search.analysis import label_phrases
+
+    assert label_phrases(label) == phrases
+
+
+def test_a_question_names_a_keyword_with_an_article_before_it() -> None:
+    from askbrief.search.analysis import question_phrases
+
+    assert question_phrases("What is a here string?") == ["here_string"]
+    assert question_phrases("What does the with statement do?") == ["with_statement"]
+    assert question_phrases("Can the same branch be checked out in two worktrees?") == []
+    assert question_phrases("How do I put my changes aside for a while so I can work?") == []

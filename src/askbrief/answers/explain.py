@@ -77,6 +77,7 @@ def explanation(
         ],
         "answer_type": answer_type(question).value,
         "focus": sorted(terms.focus),
+        "phrases": sorted(terms.phrases),
         "threshold": round(terms.answer_threshold, 3),
         "quotes": reasons,
     }
@@ -97,6 +98,10 @@ def render_explanation(expl: Mapping[str, Any]) -> str:
         f"  to answer, a quote must cover more than {expl['threshold']:.0%} of the question's"
         " weight",
     ]
+    if expl.get("phrases"):
+        lines.insert(
+            2, "  keyword phrases, searched in titles and headings: " + ", ".join(expl["phrases"])
+        )
     for q in expl["quotes"]:
         cos = f", cosine {q['cosine']:.2f}" if q["cosine"] is not None else ""
         lines.append(

@@ -28,7 +28,7 @@ from dataclasses import dataclass, fields, replace
 
 from ..documents.sentences import sentence_spans
 from ..search.analysis import analyze
-from ..search.terms import QuestionTerms, heading_terms
+from ..search.terms import QuestionTerms, heading_terms, title_terms
 from ..types import Hit, Passage
 from .answer_type import VALUE_TYPES, AnswerType, continues_previous, holds_answer
 
@@ -170,7 +170,13 @@ def _opener(p: Passage, spans: Sequence[tuple[int, int]]) -> int | None:
 
 
 def _heading_like(line: str) -> bool:
-    return len(line.split()) <= HEADING_WORDS and not ENDS_SENTENCE.search(line)
+    """A short line that does not end as a sentence ends; one ending in a colon introduces what
+    follows ("A variant of here documents, the format is:") and is body."""
+    return (
+        len(line.split()) <= HEADING_WORDS
+        and not ENDS_SENTENCE.search(line)
+        and not line.endswith(":")
+    )
 
 
 def _pairs_with_next(
@@ -230,7 +236,7 @@ def candidates(
         shared = {
             "rank": 1.0 / (1.0 + place / RANK_HALF),
             "heading": question.names(under),
-            "title": question.names(analyze(p.title)),
+            "title": question.names(title_terms(p.title)),
         }
         # Under a heading that names no subject ("Description", "Overview"), the first sentence
         # says what the page is about: it opens for the page's title.

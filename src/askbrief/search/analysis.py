@@ -11,10 +11,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["ANALYZER_VERSION", "STOP_WORDS", "analyze", "analyze_question", "stem"]
+__all__ = [
+    "ANALYZER_VERSION",
+    "STOP_WORDS",
+    "analyze",
+    "analyze_question",
+    "label_phrases",
+    "question_phrases",
+    "stem",
+]
 
 # Bump when the output of analyze() changes: saved indexes made by another version are rebuilt.
-ANALYZER_VERSION = "5"
+ANALYZER_VERSION = "6"
 
 # A name of letters and digits ("fts5", "sha1", "ipv6", "x86"), a number with its decimal or
 # thousands separators ("18.9", "1,000", "2021-22" → two), or a word. Han, kana and Hangul have no
@@ -116,6 +124,42 @@ _QUESTION_FRAME = re.compile(
     r"\b(?:what|who|how|why|where|when|which)\s+(?:exactly|actually|really|precisely|basically)\b",
     re.IGNORECASE,
 )
+
+
+# A keyword that is also a stop word, named as a thing: "the with statement", "a here string", a
+# heading "Here Strings". Searching drops the stop word, and then every "statement" or "string"
+# matches as well; the pair of the keyword and the next word's stem is a term of its own,
+# "here_string", which no text token can be (a term never holds "_"). Only the stop words that
+# languages, shells and query languages use as keywords count: a heading that opens with "What
+# kinds of…" or "Other branches" names no keyword.
+_KEYWORDS = frozenset(
+    "if for while until do then with here and or not in is as from on into".split()
+)
+_LABEL_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_NAMED_KEYWORD = re.compile(r"\b(?:a|an|the)\s+([^\W\d_]+)\s+([^\W\d_]+)", re.IGNORECASE)
+
+
+def _phrase(keyword: str, word: str) -> str | None:
+    keyword, word = keyword.lower(), word.lower()
+    if keyword not in _KEYWORDS or word in STOP_WORDS:
+        return None
+    return f"{keyword}_{stem(word)}"
+
+
+def label_phrases(label: str) -> list[str]:
+    """The keyword phrase a title or heading opens with ("8.5. The with statement" →
+    ``with_statement``, "Here Strings" → ``here_string``), if any."""
+    words = _LABEL_WORDS.findall(label)
+    while words and words[0].lower() in ("a", "an", "the"):
+        words = words[1:]
+    phrase = _phrase(words[0], words[1]) if len(words) >= 2 else None
+    return [phrase] if phrase else []
+
+
+def question_phrases(question: str) -> list[str]:
+    """The keyword phrases a question names with an article ("What is a here string?")."""
+    found = (_phrase(k, w) for k, w in _NAMED_KEYWORD.findall(question))
+    return list(dict.fromkeys(p for p in found if p))
 
 
 def analyze_question(question: str) -> list[str]:

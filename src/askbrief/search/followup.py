@@ -35,7 +35,7 @@ import numpy as np
 
 from ..conversations import Turn
 from ..types import Hit
-from .analysis import analyze, analyze_question
+from .analysis import analyze, analyze_question, question_phrases
 from .index import DocRecord, Index, passage_terms
 from .morphology import alternatives, normalise_terms
 from .terms import QuestionTerms
@@ -96,6 +96,8 @@ class FollowupQuery:
     framing: frozenset[str] = frozenset()  # own terms that only frame the question: FRAME_WEIGHT
     # own term → other forms of it that the corpus holds ("larger" → "larg", from "large")
     alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # keyword phrases the question names that some heading or title opens with ("here_string")
+    phrases: tuple[str, ...] = ()
 
     def own_weight(self, term: str) -> float:
         return FRAME_WEIGHT if term in self.framing else 1.0
@@ -106,7 +108,7 @@ class FollowupQuery:
 
     @property
     def terms(self) -> tuple[str, ...]:
-        return self.own + tuple(self.context) + self._alternative_terms
+        return self.own + tuple(self.context) + self._alternative_terms + self.phrases
 
     @property
     def weights(self) -> tuple[float, ...]:
@@ -114,6 +116,7 @@ class FollowupQuery:
             tuple(self.own_weight(t) for t in self.own)
             + tuple(self.context.values())
             + (ALTERNATIVE_WEIGHT,) * len(self._alternative_terms)
+            + (1.0,) * len(self.phrases)
         )
 
     @property
@@ -129,6 +132,7 @@ class FollowupQuery:
             question,
             self.alternatives,
             found=lambda t: index.document_frequency(t) > 0,
+            phrases=self.phrases,
         )
         if not self.context:
             return own
@@ -197,9 +201,10 @@ def plan_query(
     the turns' citations point into this index (False when the conversation moved corpus)."""
     own = normalise_terms(analyze_question(question), index.document_frequency)
     alts = alternatives(question, index.document_frequency)
+    phrases = tuple(p for p in question_phrases(question) if index.document_frequency(p) > 0)
     recent = list(turns)[-MAX_TURNS:]
     if not recent:
-        return FollowupQuery(own, alternatives=alts)
+        return FollowupQuery(own, alternatives=alts, phrases=phrases)
     own_idf = {t: index.term_idf(t) for t in own}
     own_mass = sum(own_idf.values())
 
@@ -212,7 +217,7 @@ def plan_query(
             context[t] = max(context.get(t, 0.0), QUESTION_WEIGHT * decay)
 
     if _starts_new_topic(question, own_idf, asked, index):
-        return FollowupQuery(own, new_topic=True, alternatives=alts)
+        return FollowupQuery(own, new_topic=True, alternatives=alts, phrases=phrases)
 
     for t in own:
         context.pop(t, None)
@@ -228,7 +233,7 @@ def plan_query(
     # "What did he say about it?": with the subject borrowed, "say" would only pick passages
     # that happen to use that word, and documents mostly write "said" anyway.
     framing = frozenset(t for t in own if t in _FRAME_TERMS and len(set(own)) > 1)
-    return FollowupQuery(own, context, boosts, framing=framing, alternatives=alts)
+    return FollowupQuery(own, context, boosts, framing=framing, alternatives=alts, phrases=phrases)
 
 
 def _boosts(index: Index, turns: Sequence[Turn]) -> dict[int, float]:

@@ -30,9 +30,8 @@ from numpy.typing import NDArray
 
 from ..config import SearchSettings
 from ..types import Hit, Passage
-from .analysis import analyze
 from .semantic import StaticEmbedder, embedder
-from .terms import QuestionTerms, heading_terms
+from .terms import QuestionTerms, heading_terms, title_terms
 
 __all__ = [
     "NEAR_DUPLICATE",
@@ -141,7 +140,7 @@ def signals(
         out["heading"] = np.array(
             [terms.names(heading_terms(r.hit.passage.heading)) for r in ranked]
         )
-        out["title"] = np.array([terms.names(analyze(r.hit.passage.title)) for r in ranked])
+        out["title"] = np.array([terms.names(title_terms(r.hit.passage.title)) for r in ranked])
     if embedder is not None and n:
         vectors = embedder.embed([question] + [_embedding_text(r.hit) for r in ranked])
         out["cosine"] = (vectors[1:] @ vectors[0]).astype(np.float64)

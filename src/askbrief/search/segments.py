@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from ..documents.passages import split_document
 from ..types import Document, Passage
-from .analysis import analyze
+from .analysis import analyze, label_phrases
 
 __all__ = [
     "DocRecord",
@@ -94,8 +94,9 @@ class DocRecord:
 
 @lru_cache(maxsize=8192)
 def _label_terms(label: str) -> tuple[str, ...]:
-    """A title's or heading's terms: the same few labels recur on every passage of a document."""
-    return tuple(analyze(label))
+    """A title's or heading's terms, with the keyword phrase it opens with ("here_string"): the
+    same few labels recur on every passage of a document."""
+    return tuple(analyze(label) + label_phrases(label))
 
 
 def passage_terms(passage: Passage) -> list[str]:

@@ -10,15 +10,18 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .analysis import analyze
+from .analysis import analyze, label_phrases
 
-__all__ = ["QuestionTerms", "heading_terms", "question_focus"]
+__all__ = ["QuestionTerms", "heading_terms", "question_focus", "title_terms"]
 
 HALF = 0.5
 LONG_QUESTION = 5
 LONG_THRESHOLD = 1 / 3
 CONTEXT_CREDIT = 0.5
 _NAMES_MIN = 0.15  # a heading must name at least this share of the question's weight
+# A heading that misses the keyword phrase a question names ("statement" for "the with
+# statement") names it this much less.
+PHRASE_MISSED = 0.5
 
 
 # "What is X?", "Who was X?", "What does X do/mean/return?": X is what the answer is about, and a
@@ -106,7 +109,13 @@ def heading_terms(heading: str) -> frozenset[str]:
     """The terms a heading names: a signature's name alone, otherwise all its terms but a
     leading section number."""
     m = _SIGNATURE.match(heading)
-    return frozenset(analyze(m.group("name") if m else _SECTION_NUMBER.sub("", heading)))
+    label = m.group("name") if m else _SECTION_NUMBER.sub("", heading)
+    return frozenset(analyze(label) + label_phrases(label))
+
+
+def title_terms(title: str) -> frozenset[str]:
+    """The terms a page title names, with the keyword phrase it opens with."""
+    return frozenset(analyze(title) + label_phrases(title))
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,9 @@ class QuestionTerms:
     # the corpus's IDF, for terms of a heading that the question does not use (see ``names``)
     idf: Callable[[str], float] | None = field(default=None, compare=False, repr=False)
     missing: frozenset[str] = frozenset()  # question terms found nowhere in the corpus
+    # keyword phrases the question names that some title or heading opens with ("here_string"):
+    # searched, and looked for in headings, but not weighed in sentences, which never hold them
+    phrases: frozenset[str] = frozenset()
     borrowed: frozenset[str] = frozenset()  # terms lent by earlier turns of a conversation
 
     @classmethod
@@ -131,12 +143,19 @@ class QuestionTerms:
         question: str = "",
         alternatives: Mapping[str, tuple[str, ...]] | None = None,
         found: Callable[[str], bool] | None = None,
+        phrases: Iterable[str] = (),
     ) -> QuestionTerms:
         focus, words = question_focus(question)
         unique = list(dict.fromkeys(terms))
         missing = frozenset(t for t in unique if found is not None and not found(t))
         return cls(
-            {t: idf(t) for t in unique}, focus, words, dict(alternatives or {}), idf, missing
+            {t: idf(t) for t in unique},
+            focus,
+            words,
+            dict(alternatives or {}),
+            idf,
+            missing,
+            phrases=frozenset(phrases),
         )
 
     @property
@@ -188,7 +207,9 @@ class QuestionTerms:
         """How squarely a heading names what the question asks about, 0 to 1: the share of the
         heading's IDF weight that is the question's, when that is a telling part (at least
         ``_NAMES_MIN``) of the question. "pull.rebase" names "Which setting makes git pull always
-        rebase?"; "DESCRIPTION" names nothing, and "pre-merge-commit" names "pre-commit" less."""
+        rebase?"; "DESCRIPTION" names nothing, and "pre-merge-commit" names "pre-commit" less.
+        A keyword phrase the question names counts as its own; a heading without it names the
+        question ``PHRASE_MISSED`` less ("Strings" for "What is a here string?")."""
         heading = set(heading_terms)
         if not heading or not self.weights:
             return 0.0
@@ -199,5 +220,8 @@ class QuestionTerms:
         if asked / (self.total or 1.0) < _NAMES_MIN:
             return 0.0
         idf = self.idf or (lambda _: max(self.weights.values()))
+        phrases = heading & self.phrases
+        asked += sum(idf(t) for t in phrases)
         weight = sum(self.weights[t] if t in self.weights else idf(t) for t in heading)
-        return asked / weight if weight > 0 else 0.0
+        named = asked / weight if weight > 0 else 0.0
+        return named * PHRASE_MISSED if self.phrases and not phrases else named
