@@ -2,7 +2,11 @@
 
 For every set it prints passage hit@3, hit@10 and MRR (a passage counts when it holds a gold string
 and comes from a gold document) and the quote hits the way ``../shared/eval/score.py`` counts them
-(a gold string inside one of the first three quotes, cited to a gold document), plus abstentions.
+(a gold string inside one of the first three quotes, cited to a gold document), plus abstentions
+and how many quotes are faithful as score.py judges them: a text file's ``text[start:end]`` is the
+quote, and an HTML page's visible text with all white space removed holds the quote likewise (so a
+quote that spans an element the reader dropped fails). PDF, Word and EPUB quotes are not judged:
+score.py reads every file that is not HTML as UTF-8 text.
 Everything runs in one process, each corpus opened once, so variants compare on the same index.
 
     python bench/answer_quality.py                      # every variant, every set found
@@ -16,6 +20,8 @@ Bash's: ``apt-get install bash-doc``).
 from __future__ import annotations
 
 import argparse
+import html
+import html.parser
 import json
 import re
 import sys
@@ -28,7 +34,7 @@ from typing import Any
 from askbrief.config import Settings
 from askbrief.conversations import Conversation, Turn
 from askbrief.session import Session
-from askbrief.types import Answer, Hit
+from askbrief.types import Answer, Citation, Hit
 
 REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval"
@@ -87,6 +93,61 @@ def holds_gold(text: str, source: str, row: Mapping[str, Any]) -> bool:
     return gold_doc(source, row) and any(fold(g) in fold(text) for g in row["gold"])
 
 
+class _VisibleText(html.parser.HTMLParser):
+    """score.py's view of a page: every text node outside <script> and <style>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.out.append(data)
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s).lower()
+
+
+UNJUDGED = (".pdf", ".docx", ".epub")
+
+
+class Judge:
+    """Whether a quote is faithful the way ``../shared/eval/score.py`` judges it."""
+
+    def __init__(self, corpus: Path) -> None:
+        self.corpus = corpus
+        self._texts: dict[str, tuple[str, str]] = {}
+
+    def _text(self, source: str) -> tuple[str, str]:
+        if source not in self._texts:
+            path = self.corpus / source
+            if source.endswith((".html", ".htm")):
+                page = _VisibleText()
+                page.feed(path.read_text(encoding="utf-8", errors="replace"))
+                self._texts[source] = ("html", _squash("".join(page.out)))
+            else:
+                with open(path, encoding="utf-8", newline=None) as f:
+                    self._texts[source] = ("text", f.read())
+        return self._texts[source]
+
+    def faithful(self, c: Citation) -> bool:
+        try:
+            kind, text = self._text(c.source)
+        except (OSError, ValueError):
+            return False
+        if kind == "text":
+            return text[c.start : c.end] == c.quote
+        return _squash(html.unescape(c.quote)) in text
+
+
 @dataclass
 class Tally:
     answerable: int = 0
@@ -97,6 +158,8 @@ class Tally:
     unanswerable: int = 0
     abstain_ok: int = 0
     wrong_abstain: int = 0
+    quotes: int = 0
+    faithful: int = 0
     ms: list[float] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
 
@@ -117,7 +180,7 @@ def conversation_for(session: Session, turns: list[str]) -> Iterator[tuple[str, 
         conv.turns.append(Turn(q, answer.as_json()))
 
 
-def score_row(session: Session, row: Mapping[str, Any], tally: Tally) -> None:
+def score_row(session: Session, row: Mapping[str, Any], tally: Tally, judge: Judge) -> None:
     turns = row.get("turns") or [row["q"]]
     answer: Answer | None = None
     hits: list[Hit] = []
@@ -130,6 +193,14 @@ def score_row(session: Session, row: Mapping[str, Any], tally: Tally) -> None:
             break
     assert answer is not None
     question = turns[-1]
+    for c in answer.citations:
+        if c.source.endswith(UNJUDGED):
+            continue
+        tally.quotes += 1
+        if judge.faithful(c):
+            tally.faithful += 1
+        else:
+            tally.misses.append(f"UNFAITHFUL {c.source}: {c.quote[:70]!r}")
     if row.get("abstain"):
         tally.unanswerable += 1
         tally.abstain_ok += answer.abstained
@@ -170,10 +241,10 @@ def run(variants: list[str], sets: list[str], show_misses: bool) -> list[dict[st
             if session is None:
                 session = sessions[corpus] = Session(settings, corpus)
                 session.open()
-            tally = Tally()
+            tally, judge = Tally(), Judge(corpus)
             for line in qfile.read_text().splitlines():
                 if line.strip():
-                    score_row(session, json.loads(line), tally)
+                    score_row(session, json.loads(line), tally, judge)
             n = max(tally.answerable, 1)
             ms = sorted(tally.ms)
             rows_out.append(
@@ -186,6 +257,7 @@ def run(variants: list[str], sets: list[str], show_misses: bool) -> list[dict[st
                     "quote hits": f"{tally.quote_hits}/{tally.answerable}",
                     "abstained": f"{tally.abstain_ok}/{tally.unanswerable}",
                     "wrong abstentions": tally.wrong_abstain,
+                    "faithful": f"{tally.faithful}/{tally.quotes}",
                     "answer p50 ms": ms[len(ms) // 2] if ms else 0.0,
                 }
             )
