@@ -16,6 +16,7 @@ __all__ = [
     "STOP_WORDS",
     "analyze",
     "analyze_question",
+    "is_phrase",
     "label_phrases",
     "question_phrases",
     "stem",
@@ -144,6 +145,11 @@ def _phrase(keyword: str, word: str) -> str | None:
     if keyword not in _KEYWORDS or word in STOP_WORDS:
         return None
     return f"{keyword}_{stem(word)}"
+
+
+def is_phrase(term: str) -> bool:
+    """Whether ``term`` is a keyword phrase (``label_phrases``) rather than a word's term."""
+    return "_" in term
 
 
 def label_phrases(label: str) -> list[str]:

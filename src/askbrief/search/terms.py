@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .analysis import analyze, label_phrases
+from .analysis import analyze, is_phrase, label_phrases
 
 __all__ = ["QuestionTerms", "heading_terms", "question_focus", "title_terms"]
 
@@ -209,8 +209,9 @@ class QuestionTerms:
         ``_NAMES_MIN``) of the question. "pull.rebase" names "Which setting makes git pull always
         rebase?"; "DESCRIPTION" names nothing, and "pre-merge-commit" names "pre-commit" less.
         A keyword phrase the question names counts as its own; a heading without it names the
-        question ``PHRASE_MISSED`` less ("Strings" for "What is a here string?")."""
-        heading = set(heading_terms)
+        question ``PHRASE_MISSED`` less ("Strings" for "What is a here string?"); one the question
+        does not name is no part of the heading's weight."""
+        heading = {t for t in heading_terms if not is_phrase(t) or t in self.phrases}
         if not heading or not self.weights:
             return 0.0
         shared = [t for t in heading if t in self.weights]
