@@ -100,6 +100,15 @@ def test_a_heading_names_the_question_when_its_terms_are_the_questions() -> None
     assert 0 < terms.names({"pull", "merg", "ff"}) < 0.5
 
 
+def test_a_keyword_phrase_counts_in_a_heading_only_for_the_question_that_names_it() -> None:
+    here = QuestionTerms({"string": 2.0}, idf=lambda t: 8.0, phrases=frozenset({"here_string"}))
+    assert here.names({"string", "here_string"}) == 1.0
+    assert here.names({"string"}) == 0.5  # "Strings", or "-n string", misses "here"
+    manager = QuestionTerms({"context": 3.0, "manag": 3.0}, idf=lambda t: 8.0)
+    with_statement = {"statement", "with_statement", "context", "manag"}
+    assert manager.names(with_statement) == manager.names(with_statement - {"with_statement"})
+
+
 def test_a_section_number_is_not_part_of_what_a_heading_names() -> None:
     assert heading_terms("5.1.3. List Comprehensions¶") == heading_terms("List Comprehensions")
     assert heading_terms("Chapter 4. Data Types") == heading_terms("Data Types")
