@@ -55,3 +55,12 @@ def test_sentences_are_ordered_trimmed_and_cover_every_word(text: str) -> None:
             covered[i] = True
         last = e
     assert all(covered[i] for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_a_mark_that_names_a_shell_variable_ends_no_sentence() -> None:
+    text = "($?) Expands to the exit status of the last pipeline. Was it zero? Then it succeeded."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "($?) Expands to the exit status of the last pipeline.",
+        "Was it zero?",
+        "Then it succeeded.",
+    ]

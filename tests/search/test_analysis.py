@@ -23,6 +23,9 @@ from askbrief.search.analysis import analyze, analyze_question
         ("set -e, not -E", ["set", "e", "e", "-e", "-E"]),
         ("git push --force-with-lease", ["git", "push", "forc", "leas", "--force-with-lease"]),
         ("non-zero, e.g. 1", ["non", "zero", "e", "g", "1"]),
+        # a special variable is a term of its own; money and named variables are words
+        ("($?) Expands, like $# and $@", ["expand", "like", "$?", "$#", "$@"]),
+        ("$250 in $HOME", ["250", "home"]),
     ],
 )
 def test_analyze_lowercases_stems_keeps_numbers_and_drops_stop_words(

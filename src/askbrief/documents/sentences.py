@@ -2,8 +2,9 @@
 
 Rules, not a model: a sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or
 brackets) before white space and a capital, digit or opening quote, unless the word before is a
-known abbreviation or an initial; a blank line always ends one, and so does a line break after a
-line that looks finished (ends in punctuation, or is short like a heading or list item).
+known abbreviation or an initial, or the mark names a shell variable ("($?) Expands to…"); a
+blank line always ends one, and so does a line break after a line that looks finished (ends in
+punctuation, or is short like a heading or list item).
 
 Splitting runs on every sentence of every indexed document, so the loops below let ``re`` find
 positions in C and keep the Python work to a few operations per sentence or line. Spans are the
@@ -28,7 +29,7 @@ _ABBREVIATIONS = frozenset(
 # pattern starts with a character set, which ``re`` scans for in C (4x faster on the Python docs).
 # Group 1 is the white space after the end, consumed so that the next sentence starts at m.end().
 _END = re.compile(
-    r"[.!?…](?<![.!?…][.!?…])[.!?…]*+[\"'”’)\]]*+(\s++)(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f])"
+    r"[.!?…](?<![.!?$…][.!?…])[.!?…]*+[\"'”’)\]]*+(\s++)(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f])"
 )
 _CJK_MARKS = "。！？"
 _CJK_END = re.compile(r"[。！？]+[」』”’）]*")

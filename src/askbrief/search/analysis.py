@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 # Bump when the output of analyze() changes: saved indexes made by another version are rebuilt.
-ANALYZER_VERSION = "6"
+ANALYZER_VERSION = "7"
 
 # A name of letters and digits ("fts5", "sha1", "ipv6", "x86"), a number with its decimal or
 # thousands separators ("18.9", "1,000", "2021-22" → two), or a word. Han, kana and Hangul have no
@@ -105,15 +105,20 @@ _TERM_OF = _TermOf()
 # A command-line option ("-e", "--force-with-lease"): a term of its own besides its words, so that
 # "set -e" finds the -e option rather than every "e.g.".
 _OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+# A special variable named by a sign ("$?", "$#", "$@", "$_"): its words are none, so without a
+# term of its own "What does $? contain?" searches "contain" alone.
+_SPECIAL_VARIABLE = re.compile(r"(?<![\w$])\$[?#@!*$_-](?![\w])")
 
 
 def analyze(text: str) -> list[str]:
     """The terms of ``text`` in order, repeats kept (BM25 counts them); command-line options
-    come last, whole, besides their words."""
+    and special variables ("$?") come last, whole, besides their words."""
     lowered = text.lower()
     terms = [t for t in map(_TERM_OF.__getitem__, _TOKEN.findall(lowered)) if t is not None]
     if "-" in text:
         terms.extend(_OPTION.findall(text))  # case kept: -e and -E are different options
+    if "$" in text:
+        terms.extend(_SPECIAL_VARIABLE.findall(text))
     return terms
 
 
