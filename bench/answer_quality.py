@@ -14,7 +14,7 @@ Everything runs in one process, each corpus opened once, so variants compare on 
 
 Sets whose corpus is not installed are skipped with a note (git docs: ``apt-get install git-doc``;
 the Python docs: ``apt-get install python3.11-doc``; SQLite's: ``apt-get install sqlite3-doc``;
-Bash's: ``apt-get install bash-doc``).
+Bash's: ``apt-get install bash-doc``; the Debian Reference: ``apt-get install debian-reference-en``).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ GIT_DOCS = Path("/usr/share/doc/git-doc")
 PY_DOCS = Path("/usr/share/doc/python3.11/html")
 SQLITE_DOCS = Path("/usr/share/doc/sqlite3")
 BASH_DOCS = Path("/usr/share/doc/bash")
+DEBIAN_REFERENCE = Path("/usr/share/debian-reference")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -54,6 +55,7 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Python docs 2": (PY_DOCS, REPO / "bench" / "pydocs_questions_2.jsonl", False),
     "SQLite docs": (SQLITE_DOCS, REPO / "bench" / "sqlite_questions.jsonl", False),
     "Bash manual": (BASH_DOCS, REPO / "bench" / "bash_questions.jsonl", False),
+    "Debian reference": (DEBIAN_REFERENCE, REPO / "bench" / "debref_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
