@@ -135,6 +135,13 @@ def test_sphinx_page_keeps_the_body_and_drops_navigation() -> None:
             "git-blame(1)\n\ngit-blame - Show",
         ),
         ("<div class='nav-panel'><p>Next: Intro</p></div><p>body</p>", "body"),
+        # DocBook's Prev / Up / Next bars, above and below the chapter
+        (
+            "<div class='navheader'><table><tr><td>Prev</td><td>Next</td></tr></table></div>"
+            "<h2>Chapter 1</h2><p>body</p><div class='navfooter'><table><tr><td>Preface</td>"
+            "</tr></table></div>",
+            "Chapter 1\n\nbody",
+        ),
         (
             "<main><div class='menu'>A menu in the content is content</div></main>",
             "A menu in the content is content",

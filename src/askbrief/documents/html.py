@@ -28,8 +28,10 @@ _ALWAYS_DROP = _tags("script style noscript template svg title select button")
 _CHROME = _tags("header footer aside")
 _CONTENT = _tags("main article section")
 _BOILERPLATE_ROLES = _tags("navigation banner contentinfo search")
+# DocBook's "navheader" / "navfooter" (Prev / Up / Next) and Javadoc's "topNav" / "subNav" too.
 _BOILERPLATE_TOKENS = _tags(
-    "sphinxsidebar sphinxsidebarwrapper related navbar breadcrumb breadcrumbs"
+    "sphinxsidebar sphinxsidebarwrapper related navbar breadcrumb breadcrumbs navheader navfooter "
+    "topnav bottomnav subnav"
 )
 _CHROME_TOKENS = _tags(
     "footer sidebar toc menu mainmenu submenu searchmenu searchbox search tagline masthead topbar "
