@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from ..types import Document, Passage
 from .sentences import has_cjk_sentence_end, paragraph_sentence_spans, paragraph_spans
+from .titles import front_matter_end
 from .tokens import encoding
 
 __all__ = ["LineIndex", "count_tokens_fast", "split_document"]
@@ -79,6 +80,9 @@ def heading_at(doc: Document, offset: int, starts: list[int] | None = None) -> s
     return doc.headings[i][1] if i >= 0 else ""
 
 
+_MARKDOWN = (".md", ".markdown")
+
+
 def _units(doc: Document, max_tokens: int) -> Iterator[tuple[int, int, int, bool]]:
     """(start, end, tokens, starts_paragraph) for each sentence, long ones cut at word breaks."""
     text = doc.text
@@ -86,7 +90,10 @@ def _units(doc: Document, max_tokens: int) -> Iterator[tuple[int, int, int, bool
     cjk = has_cjk_sentence_end(text)
     count = count_tokens_fast
     spans: list[tuple[int, int]] = []
-    for p_start, p_end in paragraph_spans(text):
+    # A Markdown file's front matter is the site generator's settings ("weight: 20"), not text to
+    # quote: its title is the document's title, and no passage holds it.
+    start = front_matter_end(text) if doc.source.lower().endswith(_MARKDOWN) else 0
+    for p_start, p_end in paragraph_spans(text, start):
         spans.clear()
         paragraph_sentence_spans(text, p_start, p_end, spans, cjk)
         # One count per sentence: encode_ordinary_batch starts a thread pool per call, which cost

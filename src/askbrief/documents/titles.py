@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clip_title", "first_line", "site_title", "text_title_and_headings"]
+__all__ = ["clip_title", "first_line", "front_matter_end", "site_title", "text_title_and_headings"]
 
 _MARKDOWN = frozenset({".md", ".markdown"})
 _TITLE_CHARS = 200
@@ -68,6 +68,18 @@ def clip_title(title: str) -> str:
     cut = title[:_TITLE_CHARS]
     space = cut.rfind(" ")
     return (cut[:space] if space > _TITLE_CHARS // 2 else cut).rstrip()
+
+
+def front_matter_end(text: str) -> int:
+    """Where a Markdown file's YAML front matter ("---" … "---") ends, or 0 when it has none."""
+    if not text.startswith("---\n"):
+        return 0
+    offset = 4
+    for line in text[4:].split("\n"):
+        offset += len(line) + 1
+        if line.strip() in ("---", "..."):
+            return min(offset, len(text))
+    return 0
 
 
 def _front_matter_title(text: str) -> str:
