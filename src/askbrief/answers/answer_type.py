@@ -72,7 +72,11 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (AnswerType.TIME, re.compile(r"^\W*when\b|\bwhat\s+(?:date|day|time|month)\b", _Q)),
     (
         AnswerType.PROCEDURE,
-        re.compile(r"\bhow\s+(?:do|can|could|should|would|to|does\s+one)\b", _Q),
+        re.compile(
+            r"\bhow\s+(?:do|can|could|should|would|to|does\s+one)\b|"
+            r"\bwhat\s+(?:should|can|do|must)\s+(?:i|we|you|one)\s+do\b",
+            _Q,
+        ),
     ),
     (
         AnswerType.NAMED,
@@ -154,7 +158,8 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.PROCEDURE: re.compile(
         r"`[^`]+`|[\"“][^\"”]{2,40}[\"”]|\B--?[a-z][\w-]+|\b(?:use|run|type|call|pass|set|add|enter|click|invoke|"
-        r"you\s+can|can\s+be\s+used|to\s+do\s+so|in\s+order\s+to|with\s+the)\b",
+        r"you\s+can|you\s+(?:must|should|need\s+to|have\s+to)|can\s+be\s+used|to\s+do\s+so|"
+        r"in\s+order\s+to|with\s+the)\b",
         _Q,
     ),
     AnswerType.NAMED: re.compile(
