@@ -60,6 +60,10 @@ def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerTy
         (AnswerType.YES_NO, "By default, add refuses to create a new worktree.", True),
         (AnswerType.PROCEDURE, "Use git stash to record the current state.", True),
         (AnswerType.PROCEDURE, "You must have a rescue CD handy.", True),
+        # a command line of its own that redirects or pipes is a procedure; a comparison is not
+        (AnswerType.PROCEDURE, "There are two formats for redirecting output:\n\n&>word", True),
+        (AnswerType.PROCEDURE, "Filter the list:\nps aux | grep widget", True),
+        (AnswerType.PROCEDURE, "Note that this\nholds when the value is > 3.", False),
         (AnswerType.NAMED, "Set pull.rebase to true.", True),
         (AnswerType.OTHER, "Anything at all.", False),
     ],

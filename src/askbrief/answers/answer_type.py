@@ -192,11 +192,21 @@ def answer_type(question: str) -> AnswerType:
     return AnswerType.OTHER
 
 
+# A line of its own that redirects or pipes ("&>word", "ls 2>&1 > dirlist", "cmd | sort"): a
+# command line, what a "how do I" question about a shell wants.
+_COMMAND_LINE = re.compile(
+    r"^[ \t]*(?:\S+[ \t]+){0,4}\S*(?:&>|>&|\d>|>>?|<<<?|\|)\S*(?:[ \t]+\S+){0,4}(?<![.:;,])[ \t]*$",
+    re.M,
+)
+
+
 def holds_answer(kind: AnswerType, sentence: str) -> bool:
     """Whether ``sentence`` holds the kind of thing the question asks for."""
     cue = _CUES.get(kind)
     if kind is AnswerType.QUANTITY:
         sentence = _LIST_MARKER.sub(" ", sentence)
+    if kind is AnswerType.PROCEDURE and "\n" in sentence and _COMMAND_LINE.search(sentence):
+        return True
     return bool(cue and cue.search(sentence))
 
 
