@@ -75,3 +75,10 @@ def test_a_question_names_a_keyword_with_an_article_before_it() -> None:
     assert question_phrases("What does the with statement do?") == ["with_statement"]
     assert question_phrases("Can the same branch be checked out in two worktrees?") == []
     assert question_phrases("How do I put my changes aside for a while so I can work?") == []
+
+
+def test_a_phrase_is_told_from_a_word_and_from_a_special_variable() -> None:
+    from askbrief.search.analysis import is_phrase
+
+    assert is_phrase("here_string")
+    assert not is_phrase("string") and not is_phrase("$_")

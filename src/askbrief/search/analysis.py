@@ -153,8 +153,9 @@ def _phrase(keyword: str, word: str) -> str | None:
 
 
 def is_phrase(term: str) -> bool:
-    """Whether ``term`` is a keyword phrase (``label_phrases``) rather than a word's term."""
-    return "_" in term
+    """Whether ``term`` is a keyword phrase (``label_phrases``) rather than a word's term (a
+    special variable, "$_", holds "_" too)."""
+    return "_" in term and term[0].isalpha()
 
 
 def label_phrases(label: str) -> list[str]:
