@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from ..types import Document, Passage
 from .sentences import has_cjk_sentence_end, paragraph_sentence_spans, paragraph_spans
-from .titles import front_matter_end
+from .titles import MARKDOWN, front_matter_end
 from .tokens import encoding
 
 __all__ = ["LineIndex", "count_tokens_fast", "split_document"]
@@ -80,9 +80,6 @@ def heading_at(doc: Document, offset: int, starts: list[int] | None = None) -> s
     return doc.headings[i][1] if i >= 0 else ""
 
 
-_MARKDOWN = (".md", ".markdown")
-
-
 def _units(doc: Document, max_tokens: int) -> Iterator[tuple[int, int, int, bool]]:
     """(start, end, tokens, starts_paragraph) for each sentence, long ones cut at word breaks."""
     text = doc.text
@@ -92,7 +89,7 @@ def _units(doc: Document, max_tokens: int) -> Iterator[tuple[int, int, int, bool
     spans: list[tuple[int, int]] = []
     # A Markdown file's front matter is the site generator's settings ("weight: 20"), not text to
     # quote: its title is the document's title, and no passage holds it.
-    start = front_matter_end(text) if doc.source.lower().endswith(_MARKDOWN) else 0
+    start = front_matter_end(text) if doc.source.lower().endswith(MARKDOWN) else 0
     for p_start, p_end in paragraph_spans(text, start):
         spans.clear()
         paragraph_sentence_spans(text, p_start, p_end, spans, cjk)

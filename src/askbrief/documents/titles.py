@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clip_title", "first_line", "front_matter_end", "site_title", "text_title_and_headings"]
+__all__ = [
+    "MARKDOWN",
+    "clip_title",
+    "first_line",
+    "front_matter_end",
+    "site_title",
+    "text_title_and_headings",
+]
 
-_MARKDOWN = frozenset({".md", ".markdown"})
+MARKDOWN = (".md", ".markdown")  # the suffixes read as Markdown
 _TITLE_CHARS = 200
 # Only the opening hashes: the closing ones are stripped by hand in _atx_heading, because a
 # lazy regex for "text, then optional closing hashes" is quadratic on long runs of blanks.
@@ -26,7 +33,7 @@ _ADORNMENT = re.compile(r"""([=\-`:'"~^_*+#<>.])\1{2,}\s*""")
 
 def text_title_and_headings(suffix: str, text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
     """The title and the (offset, heading) list of a text file, read by its suffix's syntax."""
-    if suffix in _MARKDOWN:
+    if suffix in MARKDOWN:
         found = _markdown_headings(text)
         title = _front_matter_title(text) or next((t for _, t, level in found if level == 1), "")
         headings = tuple((offset, label) for offset, label, _ in found)
@@ -83,11 +90,7 @@ def front_matter_end(text: str) -> int:
 
 
 def _front_matter_title(text: str) -> str:
-    if not text.startswith("---\n"):
-        return ""
-    for line in text.split("\n")[1:]:
-        if line.strip() in ("---", "..."):
-            break
+    for line in text[4 : front_matter_end(text)].split("\n"):
         key, _, value = line.partition(":")
         if key.strip().lower() == "title" and value.strip():
             return value.strip().strip("'\"").strip()
