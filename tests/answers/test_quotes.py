@@ -289,3 +289,40 @@ def test_a_definition_that_ends_in_a_colon_opens_its_section(tmp_path: Path) -> 
     session = _session(tmp_path, {"bashref.html": manual})
     first = session.ask("What is a here string?").citations[0]
     assert "A variant of here documents" in first.quote
+
+
+def test_what_is_x_quotes_the_passage_that_defines_x_over_lines_that_repeat_it(
+    tmp_path: Path,
+) -> None:
+    """The definition sits in a long section under a heading that names nothing, on a page whose
+    title is a compound ("gitwidgets"); option lines say "widget" far more densely. The passage
+    that opens with "A widget is…" is searched for by its definition term."""
+    options = "".join(
+        f"<dt>--widget-{name}</dt><dd><p>Pass the widget {name} to each widget, so that the "
+        f"widget {name} of every widget applies.</p></dd>"
+        for name in ("depth", "jobs", "remote", "update", "reference", "filter", "branch")
+    )
+    config = "".join(
+        f"<dt>widget.{name}</dt><dd><p>The widget {name} setting for a widget; see the widget "
+        f"{name} option.</p></dd>"
+        for name in ("url", "path", "active", "ignore", "fetchJobs")
+    )
+    pages = {
+        "git-clone.html": "<html><head><title>git-clone(1)</title></head><body><h2>OPTIONS"
+        f"</h2><dl>{options}</dl></body></html>",
+        "git-config.html": "<html><head><title>git-config(1)</title></head><body><h2>"
+        f"CONFIGURATION</h2><dl>{config}</dl></body></html>",
+        "gitwidgets.html": "<html><head><title>gitwidgets(7) Manual Page</title></head><body>"
+        "<h2>DESCRIPTION</h2><p>A widget is a repository embedded inside another repository. "
+        "It has its own history; the repository it is embedded in is called a superproject. "
+        "On the filesystem it usually consists of a Git directory, a working directory and an "
+        "entry in the index of the superproject, which records the commit it is checked out "
+        "at. The location of its Git directory is kept under the superproject's own Git "
+        "directory, so that it can be removed from the working tree and added back without "
+        "losing history. Several commands take an option to recurse into it, and a few "
+        "configuration settings say how it is fetched and updated.</p></body></html>",
+    }
+    session = _session(tmp_path, pages)
+    answer = session.ask("What exactly is a widget?", explain=True)
+    assert answer.citations[0].quote.startswith("A widget is a repository embedded")
+    assert answer.explanation is not None and "=widget" in answer.explanation["defines"]

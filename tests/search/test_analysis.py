@@ -82,3 +82,46 @@ def test_a_phrase_is_told_from_a_word_and_from_a_special_variable() -> None:
 
     assert is_phrase("here_string")
     assert not is_phrase("string") and not is_phrase("$_")
+
+
+@pytest.mark.parametrize(
+    ("opening", "defined"),
+    [
+        ("A submodule is a repository embedded inside another repository.", ["=submodul"]),
+        ("FTS5 is an SQLite virtual table module.", ["=fts5"]),
+        ("Hooks are programs you can place in a hooks directory.", ["=hook"]),
+        (
+            "The global interpreter lock is the mechanism used by CPython.",
+            ["=global_interpret_lock"],
+        ),
+        ("A detached HEAD refers to a specific commit.", ["=detach_head"]),
+        # a statement about the thing, not what it is
+        ("A submodule is considered up to date when its HEAD matches.", []),
+        ("A ref is not updated when the push fails.", []),
+        ("The value is set by the --depth option.", []),
+        # no thing as the subject
+        ("This option is deprecated.", []),
+        ("The following is a list of options.", []),
+        ("Note: a submodule is a repository.", []),
+        ("If set, the value is a path.", []),
+        ("The commit that a branch points to at the moment is a tip.", []),
+    ],
+)
+def test_a_passage_that_opens_by_defining_a_thing_carries_its_definition_term(
+    opening: str, defined: list[str]
+) -> None:
+    from askbrief.search.analysis import defined_terms
+
+    assert defined_terms(opening) == defined
+
+
+def test_a_what_is_question_searches_the_definition_term_of_what_it_asks_about() -> None:
+    from askbrief.search.terms import definition_terms
+
+    idf = {"git": 0.1, "submodul": 4.0}.__getitem__
+    assert definition_terms("What exactly is a git submodule?", idf) == (
+        "=git_submodul",
+        "=submodul",
+    )
+    assert definition_terms("What is FTS5?", lambda t: 3.0) == ("=fts5",)
+    assert definition_terms("How do I add a submodule?", idf) == ()

@@ -78,6 +78,7 @@ def explanation(
         "answer_type": answer_type(question).value,
         "focus": sorted(terms.focus),
         "phrases": sorted(terms.phrases),
+        "defines": sorted(terms.defines),
         "threshold": round(terms.answer_threshold, 3),
         "quotes": reasons,
     }
@@ -101,6 +102,11 @@ def render_explanation(expl: Mapping[str, Any]) -> str:
     if expl.get("phrases"):
         lines.insert(
             2, "  keyword phrases, searched in titles and headings: " + ", ".join(expl["phrases"])
+        )
+    if expl.get("defines"):
+        lines.insert(
+            2,
+            "  searched for passages that open by defining it: " + ", ".join(expl["defines"]),
         )
     for q in expl["quotes"]:
         cos = f", cosine {q['cosine']:.2f}" if q["cosine"] is not None else ""

@@ -15,7 +15,9 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
 - ``heading`` / ``title``: the passage's heading or page title names what the question asks
   about (``QuestionTerms.names``);
 - ``opener``: the quote is the first sentence under such a heading, where a reference page
-  says what the thing is ("zip(*iterables)¶" — "Iterate over several iterables in parallel.");
+  says what the thing is ("zip(*iterables)¶" — "Iterate over several iterables in parallel."),
+  or the first sentence of a section when it defines what is asked ("DESCRIPTION" — "A submodule
+  is a repository embedded inside another repository.");
 - penalties for what reads badly alone: code and fragments (``prose``), an introduction ending
   in a colon, a sentence that leans on the one before (``dangling``), very long quotes, pairs.
 """
@@ -258,6 +260,10 @@ def candidates(
             s, e = spans[i]
             quote = text[s - p.start : e - p.start]
             opener = opens_for if i == opener_at else 0.0
+            if i == opener_at and question.opens_with_focus(quote):
+                # The section opens by defining what is asked ("DESCRIPTION": "A submodule is a
+                # repository…"): that is the opener, whatever the heading and title name.
+                opener = 1.0
             if covs[i] > 0:
                 # The heading line above the opener is its label, not a sentence that answers.
                 neighbour = max(

@@ -9,6 +9,7 @@ README.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "STOP_WORDS",
     "analyze",
     "analyze_question",
+    "defined_terms",
+    "definition_term",
     "is_phrase",
     "label_phrases",
     "question_phrases",
@@ -23,7 +26,7 @@ __all__ = [
 ]
 
 # Bump when the output of analyze() changes: saved indexes made by another version are rebuilt.
-ANALYZER_VERSION = "7"
+ANALYZER_VERSION = "8"
 
 # A name of letters and digits ("fts5", "sha1", "ipv6", "x86"), a number with its decimal or
 # thousands separators ("18.9", "1,000", "2021-22" → two), or a word. Han, kana and Hangul have no
@@ -177,3 +180,50 @@ def question_phrases(question: str) -> list[str]:
 def analyze_question(question: str) -> list[str]:
     """The terms of a question: as ``analyze``, minus question framing ("how much", "according")."""
     return analyze(_QUESTION_FRAME.sub(" ", question))
+
+
+# A passage that opens by naming what it defines ("A submodule is a repository embedded inside
+# another repository.", "FTS5 is an SQLite virtual table module…") is that thing's definition, but
+# BM25 ranks it no higher than the many option lines that repeat the word. It is indexed under a
+# term of its own, "=submodul", that "What is a submodule?" searches; no text token holds "=".
+_DEFINING_VERB = frozenset(["is", "are", "means", "refers", "denotes", "stands"])
+# Openings whose subject is not a thing being defined: "The following is…", "The above are…".
+_NOT_A_SUBJECT = frozenset(["following", "above", "below", "latter", "former", "next", "result"])
+# "X is considered…", "X is not…", "X is set…": a statement about X, not what X is.
+_PARTICIPLES = frozenset(
+    "set run shown given done made known used built written kept found seen put read sent taken "
+    "left meant".split()
+)
+_QUOTE_MARKS = "`'\"“‘*_"
+MAX_DEFINED_WORDS = 3
+
+
+def definition_term(terms: Iterable[str]) -> str:
+    """The term a definition of the thing named by ``terms`` is indexed under."""
+    return "=" + "_".join(sorted(set(terms)))
+
+
+def defined_terms(body: str) -> list[str]:
+    """The definition term of ``body``'s opening sentence, when it has the shape "(A|An|The) X is
+    …" with X at most ``MAX_DEFINED_WORDS`` words and no stop word first; otherwise none."""
+    words = body[:300].split(maxsplit=MAX_DEFINED_WORDS + 2)[: MAX_DEFINED_WORDS + 2]
+    if words and words[0].lower() in ("a", "an", "the"):
+        words = words[1:]
+    for j in range(1, min(len(words), MAX_DEFINED_WORDS + 1)):
+        if words[j].lower() not in _DEFINING_VERB:
+            continue
+        after = words[j + 1].lower() if j + 1 < len(words) else ""
+        if after not in ("a", "an", "the", "one", "to", "for") and (
+            after in STOP_WORDS or after in _PARTICIPLES or after.endswith(("ed", "ly"))
+        ):
+            return []
+        subject = [w.strip(_QUOTE_MARKS) for w in words[:j]]
+        first = subject[0].lower()
+        if not first or first in STOP_WORDS or first in _NOT_A_SUBJECT:
+            return []
+        # "Note: X is…", "If set, X is…", "X (Y) is…": not a plain subject
+        if any(not w or not w[-1].isalnum() and w[-1] not in "+#" for w in subject):
+            return []
+        terms = analyze(" ".join(subject))
+        return [definition_term(terms)] if 0 < len(terms) <= MAX_DEFINED_WORDS else []
+    return []

@@ -38,7 +38,7 @@ from ..types import Hit
 from .analysis import analyze, analyze_question, question_phrases
 from .index import DocRecord, Index, passage_terms
 from .morphology import alternatives, normalise_terms
-from .terms import QuestionTerms
+from .terms import QuestionTerms, definition_terms
 
 __all__ = [
     "CONFIDENT_COVERAGE",
@@ -62,6 +62,7 @@ DOCUMENT_BOOST = 0.15  # ...and for any passage of a document just cited
 # that a sentence answering the question alone falls under the abstain threshold.
 COMPOSE_CONTEXT = 0.5
 ALTERNATIVE_WEIGHT = 0.5  # another form of an own term ("large" for "larger"), relative to it
+DEFINITION_WEIGHT = 1.0  # a "what is X" question's definition term, relative to its own terms
 FRAME_WEIGHT = 0.25  # a follow-up's framing words ("say", "tell"), relative to its other terms
 CONFIDENT_COVERAGE = 0.6
 MIN_TOPIC_WEIGHT = 1.0  # in units of the IDF of a term found nowhere: about two telling words
@@ -98,6 +99,8 @@ class FollowupQuery:
     alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # keyword phrases the question names that some heading or title opens with ("here_string")
     phrases: tuple[str, ...] = ()
+    # the definition terms a "what is X" question searches ("=submodul"; see terms.definition_terms)
+    defines: tuple[str, ...] = ()
 
     def own_weight(self, term: str) -> float:
         return FRAME_WEIGHT if term in self.framing else 1.0
@@ -108,7 +111,9 @@ class FollowupQuery:
 
     @property
     def terms(self) -> tuple[str, ...]:
-        return self.own + tuple(self.context) + self._alternative_terms + self.phrases
+        return (
+            self.own + tuple(self.context) + self._alternative_terms + self.phrases + self.defines
+        )
 
     @property
     def weights(self) -> tuple[float, ...]:
@@ -117,6 +122,7 @@ class FollowupQuery:
             + tuple(self.context.values())
             + (ALTERNATIVE_WEIGHT,) * len(self._alternative_terms)
             + (1.0,) * len(self.phrases)
+            + (DEFINITION_WEIGHT,) * len(self.defines)
         )
 
     @property
@@ -133,6 +139,7 @@ class FollowupQuery:
             self.alternatives,
             found=lambda t: index.document_frequency(t) > 0,
             phrases=self.phrases,
+            defines=self.defines,
         )
         if not self.context:
             return own
@@ -202,9 +209,12 @@ def plan_query(
     own = normalise_terms(analyze_question(question), index.document_frequency)
     alts = alternatives(question, index.document_frequency)
     phrases = tuple(p for p in question_phrases(question) if index.document_frequency(p) > 0)
+    defines = tuple(
+        d for d in definition_terms(question, index.term_idf) if index.document_frequency(d) > 0
+    )
     recent = list(turns)[-MAX_TURNS:]
     if not recent:
-        return FollowupQuery(own, alternatives=alts, phrases=phrases)
+        return FollowupQuery(own, alternatives=alts, phrases=phrases, defines=defines)
     own_idf = {t: index.term_idf(t) for t in own}
     own_mass = sum(own_idf.values())
 
@@ -217,7 +227,9 @@ def plan_query(
             context[t] = max(context.get(t, 0.0), QUESTION_WEIGHT * decay)
 
     if _starts_new_topic(question, own_idf, asked, index):
-        return FollowupQuery(own, new_topic=True, alternatives=alts, phrases=phrases)
+        return FollowupQuery(
+            own, new_topic=True, alternatives=alts, phrases=phrases, defines=defines
+        )
 
     for t in own:
         context.pop(t, None)
@@ -233,7 +245,15 @@ def plan_query(
     # "What did he say about it?": with the subject borrowed, "say" would only pick passages
     # that happen to use that word, and documents mostly write "said" anyway.
     framing = frozenset(t for t in own if t in _FRAME_TERMS and len(set(own)) > 1)
-    return FollowupQuery(own, context, boosts, framing=framing, alternatives=alts, phrases=phrases)
+    return FollowupQuery(
+        own,
+        context,
+        boosts,
+        framing=framing,
+        alternatives=alts,
+        phrases=phrases,
+        defines=defines,
+    )
 
 
 def _boosts(index: Index, turns: Sequence[Turn]) -> dict[int, float]:

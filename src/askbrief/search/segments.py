@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from ..documents.passages import split_document
 from ..types import Document, Passage
-from .analysis import analyze, label_phrases
+from .analysis import analyze, defined_terms, label_phrases
 
 __all__ = [
     "DocRecord",
@@ -103,9 +103,12 @@ def passage_terms(passage: Passage) -> list[str]:
     """The terms a passage is indexed under: its text, plus its title and heading so they rank."""
     terms = analyze(passage.text)
     terms += _label_terms(passage.title)
+    body = passage.text
     if passage.heading:
         terms += _label_terms(passage.heading)
-    return terms
+        if body.startswith(passage.heading):
+            body = body[len(passage.heading) :].lstrip()
+    return terms + defined_terms(body)
 
 
 @dataclass

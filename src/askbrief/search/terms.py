@@ -10,9 +10,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .analysis import analyze, is_phrase, label_phrases
+from .analysis import analyze, definition_term, is_phrase, label_phrases
 
-__all__ = ["QuestionTerms", "heading_terms", "question_focus", "title_terms"]
+__all__ = [
+    "QuestionTerms",
+    "definition_terms",
+    "heading_terms",
+    "question_focus",
+    "title_terms",
+]
 
 HALF = 0.5
 LONG_QUESTION = 5
@@ -62,6 +68,26 @@ def question_focus(question: str) -> tuple[frozenset[str], int]:
     return frozenset(), 0
 
 
+def telling_focus(focus: frozenset[str], idf: Callable[[str], float]) -> frozenset[str]:
+    """The focus terms that tell: those weighing at least a fifth of the heaviest ("submodul" of
+    "a git submodule", "git" being in nearly every passage)."""
+    if not focus:
+        return focus
+    weights = {t: idf(t) for t in focus}
+    top = max(weights.values())
+    return frozenset(t for t, w in weights.items() if w >= 0.2 * top) or focus
+
+
+def definition_terms(question: str, idf: Callable[[str], float]) -> tuple[str, ...]:
+    """The definition terms (``analysis.defined_terms``) a "what is X" question searches: X's
+    and, when X holds a word nearly every passage holds, X's without it."""
+    focus, _ = question_focus(question)
+    if not focus:
+        return ()
+    keys = (definition_term(focus), definition_term(telling_focus(focus, idf)))
+    return tuple(dict.fromkeys(keys))
+
+
 def _defines(
     quote: str, focus: frozenset[str], focus_words: int, allowed: frozenset[str] = frozenset()
 ) -> bool:
@@ -74,7 +100,8 @@ def _defines(
         if focus <= opening:
             if allowed and not opening <= allowed:
                 return False
-            after = words[j].lower() if j < len(words) else ""
+            word = words[j] if j < len(words) else ""
+            after = word.lower()
             return (
                 bool(_APPOSITION.search(words[j - 1]))
                 or after in _COPULAS
@@ -83,7 +110,8 @@ def _defines(
                 or (
                     j <= focus_words + 1
                     and len(after) > 3
-                    and after.isalpha()
+                    and word.isalpha()
+                    and word.islower()  # "the widget fetchJobs setting" has no verb
                     and after[-1] == "s"
                     and not after.endswith("ss")
                 )
@@ -133,6 +161,7 @@ class QuestionTerms:
     # keyword phrases the question names that some title or heading opens with ("here_string"):
     # searched, and looked for in headings, but not weighed in sentences, which never hold them
     phrases: frozenset[str] = frozenset()
+    defines: frozenset[str] = frozenset()  # definition terms searched ("=submodul"), never weighed
     borrowed: frozenset[str] = frozenset()  # terms lent by earlier turns of a conversation
 
     @classmethod
@@ -144,6 +173,7 @@ class QuestionTerms:
         alternatives: Mapping[str, tuple[str, ...]] | None = None,
         found: Callable[[str], bool] | None = None,
         phrases: Iterable[str] = (),
+        defines: Iterable[str] = (),
     ) -> QuestionTerms:
         focus, words = question_focus(question)
         unique = list(dict.fromkeys(terms))
@@ -156,6 +186,7 @@ class QuestionTerms:
             idf,
             missing,
             phrases=frozenset(phrases),
+            defines=frozenset(defines),
         )
 
     @property
@@ -176,9 +207,8 @@ class QuestionTerms:
         nearly every passage holds ("git" in "a git submodule") need not open it."""
         if not self.focus:
             return False
-        top = max(self.weights.get(t, 0.0) for t in self.focus)
-        telling = frozenset(t for t in self.focus if self.weights.get(t, 0.0) >= 0.2 * top)
-        return _defines(quote, telling or self.focus, self.focus_words, self.focus)
+        telling = telling_focus(self.focus, lambda t: self.weights.get(t, 0.0))
+        return _defines(quote, telling, self.focus_words, self.focus)
 
     @property
     def total(self) -> float:
