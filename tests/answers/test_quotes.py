@@ -6,6 +6,7 @@ from pathlib import Path
 
 from askbrief.answers.quotes import Features, Weights
 from askbrief.config import Settings
+from askbrief.documents.corpus import read_document_text
 from askbrief.session import Session
 from conftest import write_corpus
 
@@ -326,3 +327,24 @@ def test_what_is_x_quotes_the_passage_that_defines_x_over_lines_that_repeat_it(
     answer = session.ask("What exactly is a widget?", explain=True)
     assert answer.citations[0].quote.startswith("A widget is a repository embedded")
     assert answer.explanation is not None and "=widget" in answer.explanation["defines"]
+
+
+def test_no_quote_joins_a_heading_to_the_paragraph_after_a_dropped_contents_list(
+    tmp_path: Path,
+) -> None:
+    """DocBook puts a section's contents list between its heading and its first paragraph. The
+    list is left out of the text, so heading and paragraph look adjacent; on the page they are
+    not, and a quote holding both would not be the page's text."""
+    page = (
+        "<html><head><title>Write Ahead Log</title></head><body><h2>20.5. Write Ahead Log</h2>"
+        "<div class='toc'><dl><dt>20.5.1. Settings</dt><dt>20.5.2. Checkpoints</dt></dl></div>"
+        "<p>For additional information on tuning these settings, see Section 30.5.</p>"
+        "<p>The write ahead log protects data from a crash.</p></body></html>"
+    )
+    session = _session(tmp_path, {"runtime-config-wal.html": page})
+    answer = session.ask("What are the write ahead log settings?")
+    assert answer.citations
+    text = read_document_text(session.corpus_dir, "runtime-config-wal.html")
+    for c in answer.citations:
+        assert text[c.start : c.end] == c.quote
+        assert "\n\n\n" not in c.quote  # the gap where the contents list was

@@ -106,7 +106,13 @@ def test_sphinx_page_keeps_the_body_and_drops_navigation() -> None:
         ("<p>unclosed <b>bold <i>italic</p><p>next", "unclosed bold italic\n\nnext"),
         ("<div><p>nested</div></span></p>stray", "nested\n\nstray"),
         ("<p>a<img src=x>b<input>c<hr>d</p>", "abc\n\nd"),
-        ("<p>x<svg><title>icon</title><path d=''/></svg>y</p>", "x\n\ny"),
+        # dropped text leaves a gap mark, a third newline: nothing is quoted across it
+        ("<p>x<svg><title>icon</title><path d=''/></svg>y</p>", "x\n\n\ny"),
+        (
+            "<h2>20.5. Write Ahead Log</h2><div class='toc'><dl><dt>20.5.1. Settings</dt></dl>"
+            "</div><p>For tuning, see below.</p>",
+            "20.5. Write Ahead Log\n\n\nFor tuning, see below.",
+        ),
         ("<p>x<svg><path d=''/></svg>y</p>", "xy"),
         ("<p>keep<script>drop()</script>this</p>", "keepthis"),
         ("<p>before</p><nav>menu<p>unclosed nav", "before\n\nmenu\n\nunclosed nav"),

@@ -200,6 +200,17 @@ def _pairs_with_next(
     )
 
 
+# Three newlines in a page's text mark where the reader left text out (a contents list between
+# a heading and its first paragraph): the text either side is not adjacent on the page.
+_GAP = "\n\n\n"
+
+
+def _gap_between(text: str, offset: int, end: int, start: int) -> bool:
+    """Whether the text between one sentence's ``end`` and the next one's ``start`` (document
+    offsets; ``text`` begins at ``offset``) holds a gap."""
+    return _GAP in text[end - offset : start - offset]
+
+
 def candidates(
     hits: Sequence[Hit],
     question: QuestionTerms,
@@ -289,7 +300,7 @@ def candidates(
                     dangling=float(i > 0 and continues_previous(quote)),
                 )
                 out.append(Candidate(hit, s, e, quote, frozenset(term_sets[i]), f))
-            if i + 1 < len(spans):
+            if i + 1 < len(spans) and not _gap_between(text, p.start, e, spans[i + 1][0]):
                 s2, e2 = spans[i + 1]
                 union = term_sets[i] | term_sets[i + 1]
                 cov = question.coverage(union, under)
@@ -316,6 +327,7 @@ def candidates(
                 middle = text[spans[i + 1][0] - p.start : spans[i + 1][1] - p.start]
                 if (
                     e3 - s <= MAX_QUOTE_CHARS
+                    and not _gap_between(text, p.start, e, s3)
                     and ENDS_SENTENCE.search(quote)  # sentences, not headings
                     and ENDS_SENTENCE.search(middle)
                     and holds_answer(kind, third)

@@ -242,8 +242,10 @@ class _TextParser(HTMLParser):
             self._title_text = "".join(self._title)
             self._title, self._dropped_text = None, bool(self._title_text.strip())
         if self._dropped_text and self._drop_tag not in ("script", "style"):
-            # Text html.parser saw is missing here: never let one paragraph span the gap.
-            self._break = max(self._break, 2)
+            # Text html.parser saw is missing here: never let one paragraph span the gap, and
+            # mark it with a third newline so that no quote joins the text either side (a
+            # heading and the paragraph after a dropped contents list are not adjacent).
+            self._break = max(self._break, 3)
         self._drop_tag = None
 
     def _open(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -276,7 +278,7 @@ class _TextParser(HTMLParser):
 
     def _block(self, tag: str) -> None:
         if tag in _PARAGRAPH:
-            self._break = 2
+            self._break = max(self._break, 2)
         elif tag in _LINE:
             self._break = max(self._break, 1)
         elif tag in _CELL:
