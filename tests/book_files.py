@@ -1,5 +1,5 @@
-"""Real .docx and .epub files for tests, written with python-docx and zipfile (not fixtures of
-unknown origin), and their damaged variants."""
+"""Real .docx, .epub and .pdf files for tests, written with python-docx, zipfile and by hand
+(not fixtures of unknown origin), and their damaged variants."""
 
 from __future__ import annotations
 
@@ -105,3 +105,39 @@ def make_epub(
             )
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
+    """A minimal PDF: one Helvetica text line per string, with a correct xref table."""
+
+    def literal(text: str) -> str:
+        return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for i, lines in enumerate(pages):
+        body = " T* ".join(f"{literal(line)} Tj" for line in lines)
+        stream = f"BT /F1 12 Tf 16 TL 72 720 Td {body} ET" if lines else ""
+        objects.append(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>"
+        )
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+    if title is not None:
+        objects.append(f"<< /Title {literal(title)} >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{obj}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    info = f" /Info {len(objects)} 0 R" if title is not None else ""
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R{info} >>\n".encode()
+    out += f"startxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

@@ -263,6 +263,7 @@ class Session:
                 max_quotes=self.settings.answer.max_quotes,
                 next_passage=self.index.next_passage,
                 explain=explain,
+                twins=self.index,
             )
 
         if self.settings.backend.name == "extractive":

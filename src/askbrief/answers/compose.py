@@ -24,6 +24,7 @@ from ..types import Answer, Citation, Hit, Passage
 from .answer_type import VALUE_TYPES, AnswerType, answer_type
 from .explain import quote_reasons
 from .quotes import Candidate, Weights, candidates
+from .twins import Searchable, text_twin
 
 __all__ = ["MIN_COVERAGE", "answer_terms", "compose_answer", "markdown_escape"]
 
@@ -72,9 +73,11 @@ def compose_answer(
     next_passage: Callable[[Passage], Passage | None] | None = None,
     weights: Weights | None = None,
     explain: bool = False,
+    twins: Searchable | None = None,
 ) -> Answer:
     """Quote the best sentences of ``hits`` for ``question``, or abstain. ``next_passage`` lets a
-    quote run on into the passage that follows a hit."""
+    quote run on into the passage that follows a hit; with ``twins`` (the index), a quote from a
+    PDF, Word or EPUB file is cited from a text or HTML copy of it when there is one."""
     kind = answer_type(question)
     terms = answer_terms(terms, kind)
     cands = candidates(hits, terms, next_passage, kind, weights)
@@ -97,6 +100,8 @@ def compose_answer(
                 sources.append(c.hit.passage.source)
         elif len(chosen) < max_quotes and not _is_duplicate(c, chosen):
             chosen.append(c)
+    if twins is not None:
+        chosen, elsewhere = _cite_text_copies(chosen, elsewhere, twins)
     citations = tuple(
         Citation(
             n=n,
@@ -122,6 +127,34 @@ def compose_answer(
         hits=tuple(hits),
         explanation={"quotes": quote_reasons(chosen, weights)} if explain else None,
     )
+
+
+def _cite_text_copies(
+    chosen: Sequence[Candidate], elsewhere: dict[int, list[str]], index: Searchable
+) -> tuple[list[Candidate], dict[int, list[str]]]:
+    """``chosen`` with each extracted-document quote cited from its text copy (``twins``), and
+    the other places of each quote's text; a copy already quoted is not quoted twice."""
+    out: list[Candidate] = []
+    places: dict[int, list[str]] = {}
+    for i, c in enumerate(chosen):
+        twin = text_twin(c, index)
+        if twin is None:
+            out.append(c)
+            if i in elsewhere:
+                places[len(out) - 1] = elsewhere[i]
+            continue
+        here = twin.hit.passage.source
+        sources = [s for s in [*twin.hit.also_in, *elsewhere.get(i, [])] if s != here]
+        at = (here, twin.start)
+        same = next((j for j, o in enumerate(out) if (o.hit.passage.source, o.start) == at), None)
+        if same is None:
+            out.append(twin)
+            same, sources = len(out) - 1, [c.hit.passage.source, *sources]
+        merged = places.setdefault(same, list(out[same].hit.also_in))
+        for s in sources:
+            if s not in merged and s != out[same].hit.passage.source:
+                merged.append(s)
+    return out, places
 
 
 def answer_terms(terms: QuestionTerms, kind: AnswerType) -> QuestionTerms:

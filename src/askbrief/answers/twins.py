@@ -1,0 +1,120 @@
+"""Citing a quote from the text or HTML copy of a PDF, Word or EPUB document, when there is one.
+
+Documentation often ships one manual twice, as HTML pages and as a PDF (``bashref.html`` and
+``bashref.pdf``). A quote taken from the PDF is cited from the HTML page instead when the page holds
+the same words in the same order: there the quote is the file's own text at the cited offsets, so
+anyone (or any checker) who opens the file finds it, and it reads without the PDF's page breaks
+and hyphenation. The PDF stays named in the citation's ``also_in``.
+
+The match ignores everything but letters and digits (after Unicode compatibility folding, so the
+PDF's "ﬁ" ligature is "fi" and "job-\\nspec" is "jobspec"), and the copy's own characters are
+quoted, so the quote is always verbatim from the file it cites.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import PurePosixPath
+from typing import Protocol
+
+from ..search.analysis import analyze
+from ..types import Hit
+from .quotes import Candidate
+
+__all__ = ["EXTRACTED_SUFFIXES", "is_extracted", "text_twin"]
+
+# Formats whose text askbrief extracts, so the cited offsets are not the file's own characters.
+EXTRACTED_SUFFIXES = frozenset({".pdf", ".docx", ".epub"})
+# Letters and digits a quote needs before its wording says the copy is the same text.
+MIN_CHARS = 24
+SEARCH_TERMS = 12  # the quote's rarest terms, searched to find its copies
+SEARCH_HITS = 10
+
+
+class Searchable(Protocol):
+    def term_idf(self, term: str) -> float: ...
+
+    def hits(
+        self, terms: Sequence[str], k: int, weights: Sequence[float] | None = None
+    ) -> list[Hit]: ...
+
+
+def is_extracted(source: str) -> bool:
+    """Whether ``source`` is a PDF, Word or EPUB file, whose text askbrief extracts."""
+    return PurePosixPath(source).suffix.lower() in EXTRACTED_SUFFIXES
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text``'s letters and digits, compatibility-folded and lower-cased, and where each is."""
+    chars: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            if ch.isalnum():
+                chars.append(ch.lower())
+                where.append(i)
+            continue
+        for c in unicodedata.normalize("NFKC", ch).lower():
+            if c.isalnum():
+                chars.append(c)
+                where.append(i)
+    return "".join(chars), where
+
+
+def _edge(quote: str, *, lead: bool) -> str:
+    """The marks before the quote's first letter or after its last ("(", "."), spaces left out."""
+    stripped = quote.strip()
+    n = 0
+    rng = stripped if lead else reversed(stripped)
+    for ch in rng:
+        if ch.isalnum():
+            break
+        n += 1
+    return stripped[:n] if lead else stripped[len(stripped) - n :]
+
+
+def _widen(text: str, a: int, b: int, quote: str) -> tuple[int, int]:
+    """The span widened over the quote's leading and trailing marks, where the copy has marks
+    there too ("." after the last word), so the quote still opens and ends as it did."""
+    for _ in _edge(quote, lead=True):
+        if a > 0 and not text[a - 1].isalnum() and not text[a - 1].isspace():
+            a -= 1
+    for _ in _edge(quote, lead=False):
+        if b < len(text) and not text[b].isalnum() and not text[b].isspace():
+            b += 1
+    return a, b
+
+
+def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
+    """``cand`` cited from a text or HTML passage that holds the same words, when ``cand``
+    quotes an extracted (PDF, Word, EPUB) document and such a passage exists; else None."""
+    source = cand.hit.passage.source
+    if not is_extracted(source):
+        return None
+    key, _ = _folded(cand.quote)
+    if len(key) < MIN_CHARS:
+        return None
+    terms = sorted(set(analyze(cand.quote)), key=index.term_idf, reverse=True)[:SEARCH_TERMS]
+    if not terms:
+        return None
+    for hit in index.hits(terms, SEARCH_HITS):
+        p = hit.passage
+        if is_extracted(p.source):
+            continue
+        folded, where = _folded(p.text)
+        i = folded.find(key)
+        if i < 0:
+            continue
+        a, b = _widen(p.text, where[i], where[i + len(key) - 1] + 1, cand.quote)
+        also = [source, *cand.hit.also_in, *hit.also_in]
+        also_in = tuple(dict.fromkeys(s for s in also if s != p.source))
+        return replace(
+            cand,
+            hit=replace(hit, also_in=also_in),
+            start=p.start + a,
+            end=p.start + b,
+            quote=p.text[a:b],
+        )
+    return None

@@ -1,0 +1,106 @@
+"""A quote from a PDF is cited from the HTML or text copy of the same manual, when there is one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from askbrief.answers.quotes import Candidate, Features
+from askbrief.answers.twins import is_extracted, text_twin
+from askbrief.config import Settings
+from askbrief.documents.corpus import read_document_text
+from askbrief.session import Session
+from askbrief.types import Hit, Passage
+from book_files import make_pdf
+from conftest import write_corpus
+
+HTML_TEXT = (
+    "Job control\n\nThe configuration file names the shell. If a command is terminated by "
+    "the control operator &, the shell executes the command in the background."
+)
+
+
+def _passage(pid: int, source: str, text: str, start: int = 0) -> Passage:
+    return Passage(pid, source, source, start, start + len(text), 1, None, "", text)
+
+
+class _Index:
+    """The two calls ``text_twin`` makes, over a fixed list of hits."""
+
+    def __init__(self, hits: Sequence[Hit]) -> None:
+        self._hits = list(hits)
+
+    def term_idf(self, term: str) -> float:
+        return float(len(term))
+
+    def hits(
+        self, terms: Sequence[str], k: int, weights: Sequence[float] | None = None
+    ) -> list[Hit]:
+        return self._hits[:k]
+
+
+def _pdf_candidate(quote: str) -> Candidate:
+    hit = Hit(_passage(1, "manual.pdf", "Page 12\n" + quote, start=500), 3.0)
+    return Candidate(hit, 508, 508 + len(quote), quote, frozenset(), Features(coverage=1.0))
+
+
+def test_a_pdf_quote_is_cited_from_the_html_page_that_holds_the_same_words() -> None:
+    """The PDF breaks lines, hyphenates and uses the "ﬁ" ligature; the copy's own characters are
+    quoted, at the copy's offsets, and the PDF is named as another place of the text."""
+    html = Hit(_passage(7, "manual.html", HTML_TEXT, start=100), 2.0)
+    pdf_quote = "The conﬁgu-\nration ﬁle names the shell."
+    twin = text_twin(_pdf_candidate(pdf_quote), _Index([html]))
+    assert twin is not None
+    assert twin.hit.passage.source == "manual.html"
+    assert twin.quote == "The configuration file names the shell."
+    assert HTML_TEXT[twin.start - 100 : twin.end - 100] == twin.quote
+    assert twin.hit.also_in == ("manual.pdf",)
+
+
+def test_a_pdf_quote_without_a_copy_stays_cited_from_the_pdf() -> None:
+    other = Hit(_passage(7, "manual.html", "The shell reads its configuration file first."), 2.0)
+    quote = "The configuration file names the shell."
+    assert text_twin(_pdf_candidate(quote), _Index([other])) is None
+    # a quote from a text or HTML file is already cited from its own characters
+    assert (
+        text_twin(Candidate(other, 0, 9, "The shell", frozenset(), Features()), _Index([])) is None
+    )
+    assert is_extracted("docs/Manual.PDF") and is_extracted("b.epub") and not is_extracted("a.txt")
+
+
+def test_asking_a_folder_with_a_manual_as_html_and_pdf_cites_the_html(tmp_path: Path) -> None:
+    """The PDF's short page ranks above the HTML page's longer section, so its sentence is the
+    best quote; the citation points into the HTML page, where the text is the file's own."""
+    pdf = make_pdf(
+        [
+            [
+                "If a command is terminated by the control operator &, the shell",
+                "executes the command in the background.",
+            ],
+            ["Signals are sent to the whole process group of a job."],
+        ]
+    )
+    long_html = (
+        "<html><head><title>Bash manual</title></head><body><h2>Lists of commands</h2><p>A list "
+        "is a sequence of one or more pipelines separated by one of the operators. If a command "
+        "is terminated by the control operator &amp;, the shell executes the command in the "
+        "background. The shell does not wait for the command to finish, and the return status "
+        "is 0. Commands separated by a semicolon are executed sequentially; the shell waits for "
+        "each command to terminate in turn. The return status is the exit status of the last "
+        "command executed.</p></body></html>"
+    )
+    files = {
+        f"notes/note-{i}.txt": f"Note {i}\n\nThe garden needs water on day {i}." for i in range(8)
+    }
+    corpus = write_corpus(tmp_path / "corpus", {"bash.html": long_html, **files})
+    (corpus / "bash.pdf").write_bytes(pdf)
+    settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "cache")}})
+    session = Session(settings, corpus)
+    session.open()
+    answer = session.ask("What happens when a command is terminated by the control operator &?")
+    first = answer.citations[0]
+    assert first.source == "bash.html"
+    assert "bash.pdf" in first.also_in
+    assert "executes the command in the background" in first.quote
+    assert read_document_text(corpus, "bash.html")[first.start : first.end] == first.quote
+    assert all(c.source != "bash.pdf" for c in answer.citations)
