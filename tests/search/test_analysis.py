@@ -39,6 +39,22 @@ def test_question_framing_is_not_a_search_term() -> None:
     assert analyze_question("How many companies?") == ["compani"]
 
 
+def test_the_askers_hedges_and_a_passive_get_are_question_framing() -> None:
+    assert analyze_question("How do I rebuild an index that I think got corrupted?") == [
+        "rebuild",
+        "index",
+        "corrupt",
+    ]
+    assert analyze_question("I suspect the backup failed; how do I check?") == [
+        "backup",
+        "fail",
+        "check",
+    ]
+    # "get" that is not an auxiliary stays
+    assert "get" in analyze_question("How do I get the length of a string?")
+    assert "think" in analyze_question("What do the authors think of the plan?")
+
+
 def test_a_stressing_adverb_is_question_framing_not_a_term() -> None:
     from askbrief.search.analysis import analyze_question
 

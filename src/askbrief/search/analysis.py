@@ -130,7 +130,11 @@ def analyze(text: str) -> list[str]:
 # word the answer contains.
 _QUESTION_FRAME = re.compile(
     r"\bhow\s+(?:much|many|long|often|far|old)\b|\baccording(?=\s+to\b)|"
-    r"\b(?:what|who|how|why|where|when|which)\s+(?:exactly|actually|really|precisely|basically)\b",
+    r"\b(?:what|who|how|why|where|when|which)\s+(?:exactly|actually|really|precisely|basically)\b|"
+    # the asker's hedges ("an index that I think got corrupted"): about the asker, not the topic
+    r"\bI\s+(?:think|guess|believe|suppose|suspect|wonder|assume|reckon|fear)\b|"
+    # "got" or "get" before a participle is the passive's auxiliary ("got corrupted")
+    r"\b(?:got|get|gets|getting)(?=\s+\w+(?:ed|en)\b)",
     re.IGNORECASE,
 )
 
