@@ -45,6 +45,7 @@ PY_DOCS = Path("/usr/share/doc/python3.11/html")
 SQLITE_DOCS = Path("/usr/share/doc/sqlite3")
 BASH_DOCS = Path("/usr/share/doc/bash")
 DEBIAN_REFERENCE = Path("/usr/share/debian-reference")
+PG_DOCS = Path("/usr/share/doc/postgresql-doc-15/html")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -57,6 +58,7 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "SQLite docs": (SQLITE_DOCS, REPO / "bench" / "sqlite_questions.jsonl", False),
     "Bash manual": (BASH_DOCS, REPO / "bench" / "bash_questions.jsonl", False),
     "Debian reference": (DEBIAN_REFERENCE, REPO / "bench" / "debref_questions.jsonl", False),
+    "PostgreSQL docs": (PG_DOCS, REPO / "bench" / "pgdocs_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
