@@ -15,7 +15,7 @@ Everything runs in one process, each corpus opened once, so variants compare on 
 Sets whose corpus is not installed are skipped with a note (git docs: ``apt-get install git-doc``;
 the Python docs: ``apt-get install python3.11-doc``; SQLite's: ``apt-get install sqlite3-doc``;
 Bash's: ``apt-get install bash-doc``; the Debian Reference's:
-``apt-get install debian-reference-en``).
+``apt-get install debian-reference-en``; PostgreSQL's: ``apt-get install postgresql-doc-15``).
 """
 
 from __future__ import annotations

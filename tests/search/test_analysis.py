@@ -39,7 +39,7 @@ def test_question_framing_is_not_a_search_term() -> None:
     assert analyze_question("How many companies?") == ["compani"]
 
 
-def test_the_askers_hedges_and_a_passive_get_are_question_framing() -> None:
+def test_hedges_what_happens_end_up_and_a_passive_get_are_question_framing() -> None:
     assert analyze_question("How do I rebuild an index that I think got corrupted?") == [
         "rebuild",
         "index",
@@ -49,6 +49,12 @@ def test_the_askers_hedges_and_a_passive_get_are_question_framing() -> None:
         "backup",
         "fail",
         "check",
+    ]
+    assert analyze_question("What happens when two transactions end up waiting on locks?") == [
+        "two",
+        "transact",
+        "wait",
+        "lock",
     ]
     # "get" that is not an auxiliary stays
     assert "get" in analyze_question("How do I get the length of a string?")

@@ -133,6 +133,10 @@ _QUESTION_FRAME = re.compile(
     r"\b(?:what|who|how|why|where|when|which)\s+(?:exactly|actually|really|precisely|basically)\b|"
     # the asker's hedges ("an index that I think got corrupted"): about the asker, not the topic
     r"\bI\s+(?:think|guess|believe|suppose|suspect|wonder|assume|reckon|fear)\b|"
+    # "what happens if…" asks for a consequence, which rarely says "happens"
+    r"\bwhat\s+(?:happens|happened|will\s+happen|would\s+happen)\b|"
+    # "end up waiting": the phrasal verb frames the verb after it
+    r"\bend(?:s|ed)?\s+up(?=\s+\w+ing\b)|"
     # "got" or "get" before a participle is the passive's auxiliary ("got corrupted")
     r"\b(?:got|get|gets|getting)(?=\s+\w+(?:ed|en)\b)",
     re.IGNORECASE,
