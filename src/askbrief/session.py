@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
-from .answers.answer_type import answer_type
+from .answers.answer_type import SUMMARY_TYPES, answer_type
 from .answers.compose import abstain, answer_terms, compose_answer
 from .answers.explain import explanation
 from .cancel import CancelToken
@@ -27,6 +27,7 @@ from .search.followup import FollowupQuery, plan_query, search
 from .search.index import Index
 from .search.library import IndexReport, Progress, cache_root
 from .search.rerank import Ranked, rerank
+from .search.summaries import summary_hits
 from .search.terms import QuestionTerms
 from .types import Answer, Hit, Timings
 
@@ -214,6 +215,12 @@ class Session:
             terms,
             n_passages=index.n_passages,
         )
+        if answer_type(question) in SUMMARY_TYPES:
+            seen = {r.hit.passage.id for r in ranked}
+            ranked += [
+                Ranked(hit, 0, fused_rank=len(ranked) + i, added="its page's one-line summary")
+                for i, hit in enumerate(summary_hits(index, terms.weights, seen), start=1)
+            ]
         return ranked, terms, query
 
     def ask(

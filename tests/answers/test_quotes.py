@@ -348,3 +348,27 @@ def test_no_quote_joins_a_heading_to_the_paragraph_after_a_dropped_contents_list
     for c in answer.citations:
         assert text[c.start : c.end] == c.quote
         assert "\n\n\n" not in c.quote  # the gap where the contents list was
+
+
+def test_a_question_for_a_value_quotes_the_sentence_that_holds_one(tmp_path: Path) -> None:
+    """The sentence about the password matches more of the question's words, but holds no
+    duration; for a "how long" question the sentence with the number comes first."""
+    credential = (
+        "<html><head><title>git-credential(1)</title></head><body><h2>ATTRIBUTES</h2>"
+        "<p>The credential's password, if we are asking it to be stored.</p>"
+        "<p>The credential's username, if we already have it.</p>"
+        "</body></html>"
+    )
+    cache = (
+        "<html><head><title>git-credential-cache(1)</title></head><body><h2>DESCRIPTION</h2>"
+        "<p>This command keeps credentials in memory, so that Git programs remember them.</p>"
+        "<h2>OPTIONS</h2>"
+        "<dl><dt>--timeout &lt;seconds&gt;</dt><dd><p>Number of seconds to cache credentials "
+        "(default: 900).</p></dd><dt>--socket &lt;path&gt;</dt><dd><p>Use path to contact a "
+        "running cache daemon.</p></dd></dl></body></html>"
+    )
+    session = _session(
+        tmp_path, {"git-credential.html": credential, "git-credential-cache.html": cache}
+    )
+    answer = session.ask("How long does the credential cache remember my password by default?")
+    assert "(default: 900)" in answer.citations[0].quote

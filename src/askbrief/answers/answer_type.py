@@ -14,7 +14,14 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-__all__ = ["VALUE_TYPES", "AnswerType", "answer_type", "continues_previous", "holds_answer"]
+__all__ = [
+    "SUMMARY_TYPES",
+    "VALUE_TYPES",
+    "AnswerType",
+    "answer_type",
+    "continues_previous",
+    "holds_answer",
+]
 
 
 class AnswerType(StrEnum):
@@ -35,6 +42,10 @@ class AnswerType(StrEnum):
 # Questions that ask for a value (an amount, a date, a name): the answer must hold one, and it
 # may come a sentence after the one that names the subject.
 VALUE_TYPES = frozenset({AnswerType.QUANTITY, AnswerType.TIME, AnswerType.PERSON})
+# Questions that a command's one-line summary answers ("How do I find who changed each line?" —
+# "git-blame - Show what revision and author last modified each line of a file"; see
+# search.summaries).
+SUMMARY_TYPES = frozenset({AnswerType.PROCEDURE, AnswerType.NAMED})
 
 _Q = re.IGNORECASE
 _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (

@@ -62,7 +62,8 @@ def explanation(
                 "bm25_rank": r.bm25_rank if r else None,
                 "fused_rank": r.fused_rank if r else None,
                 "cosine": round(r.cosine, 3) if r and r.cosine is not None else None,
-                "also_in": list(r.also_in) if r else [],
+                "added": r.added if r else "",
+                "also_in": list(r.also_in) if r else list(q.get("also_in", [])),
             }
         )
     return {
@@ -110,9 +111,15 @@ def render_explanation(expl: Mapping[str, Any]) -> str:
         )
     for q in expl["quotes"]:
         cos = f", cosine {q['cosine']:.2f}" if q["cosine"] is not None else ""
+        if q.get("added"):
+            where = f"passage added as {q['added']}"
+        elif q["bm25_rank"] is None:
+            where = "passage holding the same text as a ranked one"
+        else:
+            where = f"passage ranked {q['bm25_rank']} by BM25, {q['fused_rank']} after reranking"
         lines.append(
-            f"  [{q['n']}] passage ranked {q['bm25_rank']} by BM25, {q['fused_rank']} after "
-            f"reranking{cos}; the quote covers {q['coverage']:.0%}, score {q['score']:.2f}"
+            f"  [{q['n']}] {where}{cos}; the quote covers {q['coverage']:.0%}, "
+            f"score {q['score']:.2f}"
         )
         feats = ", ".join(f"{k} {v:g}" for k, v in q["features"].items())
         if feats:

@@ -14,6 +14,9 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
 - ``focus``: it opens by defining what a "what is X" question asks about;
 - ``heading`` / ``title``: the passage's heading or page title names what the question asks
   about (``QuestionTerms.names``);
+- ``summary``: the passage is its page's one-line summary ("git-blame - Show what revision and
+  author last modified each line of a file") and the question asks how to do something or which
+  thing does it (``search.summaries``);
 - ``opener``: the quote is the first sentence under such a heading, where a reference page
   says what the thing is ("zip(*iterables)¶" — "Iterate over several iterables in parallel."),
   or the first sentence of a section when it defines what is asked ("DESCRIPTION" — "A submodule
@@ -30,9 +33,16 @@ from dataclasses import dataclass, fields, replace
 
 from ..documents.sentences import sentence_spans
 from ..search.analysis import analyze
+from ..search.summaries import is_summary
 from ..search.terms import QuestionTerms, heading_terms, title_terms
 from ..types import Hit, Passage
-from .answer_type import VALUE_TYPES, AnswerType, continues_previous, holds_answer
+from .answer_type import (
+    SUMMARY_TYPES,
+    VALUE_TYPES,
+    AnswerType,
+    continues_previous,
+    holds_answer,
+)
 
 __all__ = ["Candidate", "Features", "Weights", "candidates", "quote_penalty"]
 
@@ -77,6 +87,7 @@ class Features:
     heading: float = 0.0
     title: float = 0.0
     opener: float = 0.0  # the first sentence under a heading that names what is asked
+    summary: float = 0.0  # its page's one-line summary, for a "how do I" or "which" question
     prose: float = 0.0  # quote_penalty: 0 for a clean sentence, more for code and fragments
     unfinished: float = 0.0
     dangling: float = 0.0
@@ -97,6 +108,7 @@ class Weights:
     heading: float = 0.3
     title: float = 0.2
     opener: float = 0.2
+    summary: float = 0.6
     prose: float = -1.0
     unfinished: float = -0.1
     dangling: float = -0.05
@@ -221,10 +233,15 @@ def candidates(
     """Every sentence, and every pair worth offering, of the hits, scored, best first.
 
     A "what is X" or "what does X do" question leans on the opener twice as much: the first
-    sentence under the heading that names X is where a reference page answers it."""
+    sentence under the heading that names X is where a reference page answers it. A question
+    that asks for a value leans on ``typed`` twice as much."""
     weights = weights or Weights()
     if question.focus:
         weights = replace(weights, opener=2 * weights.opener)
+    if kind in VALUE_TYPES:
+        # A quote without the amount, date or name asked for does not answer, however well it
+        # matches ("The credential's password…" for "How long does the cache remember it?").
+        weights = replace(weights, typed=2 * weights.typed)
     out: list[Candidate] = []
     for place, hit in enumerate(hits):
         p = hit.passage
@@ -250,6 +267,8 @@ def candidates(
             "heading": question.names(under),
             "title": question.names(title_terms(p.title)),
         }
+        if kind in SUMMARY_TYPES and is_summary(p):
+            shared["summary"] = 1.0
         # Under a heading that names no subject ("Description", "Overview"), the first sentence
         # says what the page is about: it opens for the page's title.
         opens_for = shared["title"] if under and under <= GENERIC_HEADINGS else shared["heading"]

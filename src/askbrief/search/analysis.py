@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 # Bump when the output of analyze() changes: saved indexes made by another version are rebuilt.
-ANALYZER_VERSION = "8"
+ANALYZER_VERSION = "9"
 
 # A name of letters and digits ("fts5", "sha1", "ipv6", "x86"), a number with its decimal or
 # thousands separators ("18.9", "1,000", "2021-22" → two), or a word. Han, kana and Hangul have no

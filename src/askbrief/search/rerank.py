@@ -60,6 +60,7 @@ class Ranked:
     cosine: float | None = None  # question · passage, when the semantic signal is on
     fused: float | None = None
     also_in: tuple[str, ...] = field(default_factory=tuple)  # other sources with the same text
+    added: str = ""  # why it joined from outside BM25's candidates ("its page's one-line summary")
 
 
 def _words(text: str) -> frozenset[str]:

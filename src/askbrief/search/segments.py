@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from ..documents.passages import split_document
 from ..types import Document, Passage
 from .analysis import analyze, defined_terms, label_phrases
+from .summaries import SUMMARY_TERM, is_summary
 
 __all__ = [
     "DocRecord",
@@ -106,9 +107,12 @@ def passage_terms(passage: Passage) -> list[str]:
     body = passage.text
     if passage.heading:
         terms += _label_terms(passage.heading)
-        if body.startswith(passage.heading):
+        if body.startswith(passage.heading + "\n"):
             body = body[len(passage.heading) :].lstrip()
-    return terms + defined_terms(body)
+    terms += defined_terms(body)
+    if is_summary(passage):
+        terms.append(SUMMARY_TERM)
+    return terms
 
 
 @dataclass
