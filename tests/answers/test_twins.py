@@ -38,6 +38,9 @@ class _Index:
     ) -> list[Hit]:
         return self._hits[:k]
 
+    def next_passage(self, passage: Passage) -> Passage | None:
+        return next((h.passage for h in self._hits if h.passage.start == passage.end), None)
+
 
 def _pdf_candidate(quote: str) -> Candidate:
     hit = Hit(_passage(1, "manual.pdf", "Page 12\n" + quote, start=500), 3.0)
@@ -55,6 +58,25 @@ def test_a_pdf_quote_is_cited_from_the_html_page_that_holds_the_same_words() -> 
     assert twin.quote == "The configuration file names the shell."
     assert HTML_TEXT[twin.start - 100 : twin.end - 100] == twin.quote
     assert twin.hit.also_in == ("manual.pdf",)
+
+
+def test_a_copy_split_at_a_heading_is_read_on_into_its_next_passage() -> None:
+    """The HTML page starts a passage at the heading "CDPATH"; the PDF runs the entry on after
+    the paragraph before it. The quote spans both HTML passages, as the page's own text."""
+    first = "Bash variables\n\nIn some cases, Bash assigns a default value to the variable.\n\n"
+    second = "CDPATH\n\nA colon-separated list of directories used as a search path."
+    html = [
+        Hit(_passage(3, "bashref.html", first, start=0), 2.0),
+        Hit(_passage(4, "bashref.html", second, start=len(first)), 1.0),
+    ]
+    pdf_quote = (
+        "In some cases, Bash\nassigns a default value to the variable.\nCDPATH A colon-separated "
+        "list of directories used as a search path."
+    )
+    twin = text_twin(_pdf_candidate(pdf_quote), _Index(html))
+    assert twin is not None and twin.hit.passage.source == "bashref.html"
+    assert (first + second)[twin.start : twin.end] == twin.quote
+    assert twin.quote.startswith("In some cases") and twin.quote.endswith("search path.")
 
 
 def test_a_pdf_quote_without_a_copy_stays_cited_from_the_pdf() -> None:

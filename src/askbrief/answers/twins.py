@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import Protocol
 
 from ..search.analysis import analyze
-from ..types import Hit
+from ..types import Hit, Passage
 from .quotes import Candidate
 
 __all__ = ["EXTRACTED_SUFFIXES", "is_extracted", "text_twin"]
@@ -39,6 +39,8 @@ class Searchable(Protocol):
     def hits(
         self, terms: Sequence[str], k: int, weights: Sequence[float] | None = None
     ) -> list[Hit]: ...
+
+    def next_passage(self, passage: Passage) -> Passage | None: ...
 
 
 def is_extracted(source: str) -> bool:
@@ -103,11 +105,15 @@ def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
         p = hit.passage
         if is_extracted(p.source):
             continue
-        folded, where = _folded(p.text)
+        # The copy may split the text where the PDF does not (a heading starts a passage), so
+        # the passage runs on into the next one when that one follows it without a gap.
+        following = index.next_passage(p)
+        text = p.text + (following.text if following and following.start == p.end else "")
+        folded, where = _folded(text)
         i = folded.find(key)
         if i < 0:
             continue
-        a, b = _widen(p.text, where[i], where[i + len(key) - 1] + 1, cand.quote)
+        a, b = _widen(text, where[i], where[i + len(key) - 1] + 1, cand.quote)
         also = [source, *cand.hit.also_in, *hit.also_in]
         also_in = tuple(dict.fromkeys(s for s in also if s != p.source))
         return replace(
@@ -115,6 +121,6 @@ def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
             hit=replace(hit, also_in=also_in),
             start=p.start + a,
             end=p.start + b,
-            quote=p.text[a:b],
+            quote=text[a:b],
         )
     return None
