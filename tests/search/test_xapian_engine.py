@@ -366,3 +366,29 @@ def test_follow_ups_borrow_the_same_context_and_cite_the_same_quotes_on_both_eng
         assert xa.context_terms == la.context_terms, turns
         assert [c.as_json() for c in xa.citations] == [c.as_json() for c in la.citations], turns
         assert xc.turns[-1].citations == lc.turns[-1].citations
+
+
+def test_definition_and_summary_terms_work_the_same_on_both_engines(
+    pool: ServerPool, tmp_path: Path
+) -> None:
+    """The index terms askbrief adds to a passage (a definition's ``=widget``, a page summary's
+    ``=summary``) are Xapian terms too: a "what is" question and a "how do I" question get
+    the same quotes from the shards as from the local index."""
+    from test_summaries import MANUAL, QUESTION
+
+    files = {
+        **MANUAL,
+        "gitwidgets.html": "<html><head><title>gitwidgets(7)</title></head><body><h2>"
+        "DESCRIPTION</h2><p>A widget is a repository embedded inside another repository. It "
+        "keeps its own history, and the repository around it records which commit it is at."
+        "</p></body></html>",
+    }
+    corpus = write_corpus(tmp_path / "corpus", files)
+    xs, ls = served(pool, build_shards(corpus, tmp_path), tmp_path), local(corpus, tmp_path)
+    for question, k in ((QUESTION, 3), ("What exactly is a widget?", None)):
+        xa, la = xs.ask(question, k=k, explain=True), ls.ask(question, k=k, explain=True)
+        assert [c.as_json() for c in xa.citations] == [c.as_json() for c in la.citations]
+        assert xa.explanation is not None and la.explanation is not None
+        assert xa.explanation["defines"] == la.explanation["defines"]
+    assert any("git-blame - Show what revision" in c.quote for c in xs.ask(QUESTION, k=3).citations)
+    assert xs.ask("What exactly is a widget?").citations[0].quote.startswith("A widget is a")
