@@ -9,6 +9,7 @@ import random
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -303,9 +304,19 @@ def test_an_indexer_killed_mid_write_leaves_shards_consistent_and_a_rerun_comple
             return xapian.remote_open("127.0.0.1", servers[i].port, 5000)
         return xapian.Database(str(folders[i]))
 
+    states = [shard_state(open_shard(i)) for i in range(3)]
+    if remote:
+        # A server may still be writing what it was sent before the kill: read the shards
+        # until two readings a moment apart agree, so the re-run below sees the same state.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            again = [shard_state(open_shard(i)) for i in range(3)]
+            if again == states:
+                break
+            states = again
     committed = whole = 0
-    for i in range(3):
-        blob, postings, per_doc = shard_state(open_shard(i))
+    for blob, postings, per_doc in states:
         if not remote:  # the process died with its transaction: the last commit, exactly
             assert per_doc == blob
             assert postings == {path_term(s): r["n"] for s, r in blob.items()}
