@@ -25,6 +25,9 @@ from askbrief.answers.answer_type import AnswerType, answer_type, continues_prev
         ("Can the same branch be checked out in two worktrees?", AnswerType.YES_NO),
         ("If I add a tracked file to .gitignore, will git stop tracking it?", AnswerType.YES_NO),
         ("How do I put my changes aside for a while?", AnswerType.PROCEDURE),
+        # "how long" asks for an amount only as the question's own interrogative
+        ("By default, how many lines of context does git diff show?", AnswerType.QUANTITY),
+        ("How do I get psql to print how long each query took?", AnswerType.PROCEDURE),
         ("What should I do if PAM locks me out?", AnswerType.PROCEDURE),
         ("Which merge strategy does git use by default?", AnswerType.NAMED),
         ("When should I use an annotated tag rather than a lightweight one?", AnswerType.PURPOSE),

@@ -37,6 +37,9 @@ def test_analyze_lowercases_stems_keeps_numbers_and_drops_stop_words(
 def test_question_framing_is_not_a_search_term() -> None:
     assert analyze_question("How much larger is it?") == ["larger"]
     assert analyze_question("How many companies?") == ["compani"]
+    assert analyze_question("By default, how many lines?") == ["default", "line"]
+    # an embedded "how long" is what the question is about, not how it asks
+    assert "long" in analyze_question("How do I get psql to print how long each query took?")
 
 
 def test_hedges_what_happens_end_up_and_a_passive_get_are_question_framing() -> None:

@@ -52,7 +52,6 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         AnswerType.QUANTITY,
         re.compile(
-            r"\bhow\s+(?:many|much|long|often|far|big|large|old|fast|soon)\b|"
             r"\bwhat\s+(?:\w+\s+)?(?:port|number|percentage|size|amount|limit|version|year)\b",
             _Q,
         ),
@@ -195,8 +194,17 @@ _CONTINUES = re.compile(
 )
 
 
+# "How many…", "By default, how long…" ask for an amount, but only as the question's own
+# interrogative: "How do I get psql to print how long each query took?" asks how to do it.
+_HOW_MUCH = re.compile(r"how\s+(?:many|much|long|often|far|big|large|old|fast|soon)\b", _Q)
+_FIRST_WH = re.compile(r"\b(?:what|who|whom|whose|how|why|where|when|which)\b", _Q)
+
+
 def answer_type(question: str) -> AnswerType:
     """The kind of answer ``question`` asks for; the first rule that matches decides."""
+    first = _FIRST_WH.search(question)
+    if first is not None and _HOW_MUCH.match(question, first.start()):
+        return AnswerType.QUANTITY
     for kind, pattern in _TYPES:
         if pattern.search(question):
             return kind

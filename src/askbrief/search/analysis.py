@@ -129,7 +129,7 @@ def analyze(text: str) -> list[str]:
 # it; "what exactly is", "what actually happens": the adverb stresses the question. None is a
 # word the answer contains.
 _QUESTION_FRAME = re.compile(
-    r"\bhow\s+(?:much|many|long|often|far|old)\b|\baccording(?=\s+to\b)|"
+    r"\baccording(?=\s+to\b)|"
     r"\b(?:what|who|how|why|where|when|which)\s+(?:exactly|actually|really|precisely|basically)\b|"
     # the asker's hedges ("an index that I think got corrupted"): about the asker, not the topic
     r"\bI\s+(?:think|guess|believe|suppose|suspect|wonder|assume|reckon|fear)\b|"
@@ -185,8 +185,18 @@ def question_phrases(question: str) -> list[str]:
     return list(dict.fromkeys(p for p in found if p))
 
 
+# "How many…", "By default, how long…": the question asks for an amount, and the words are not
+# in the answer. Only as the question's own interrogative: in "How do I get psql to print how
+# long each query took?", "how long" is what is to be printed.
+_HOW_MUCH = re.compile(r"how\s+(?:much|many|long|often|far|old)\b", re.IGNORECASE)
+_FIRST_WH = re.compile(r"\b(?:what|who|whom|whose|how|why|where|when|which)\b", re.IGNORECASE)
+
+
 def analyze_question(question: str) -> list[str]:
     """The terms of a question: as ``analyze``, minus question framing ("how much", "according")."""
+    first = _FIRST_WH.search(question)
+    if first is not None and (m := _HOW_MUCH.match(question, first.start())):
+        question = question[: m.start()] + " " + question[m.end() :]
     return analyze(_QUESTION_FRAME.sub(" ", question))
 
 
