@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from ..search.analysis import asks_how_much
+
 __all__ = [
     "SUMMARY_TYPES",
     "VALUE_TYPES",
@@ -194,16 +196,11 @@ _CONTINUES = re.compile(
 )
 
 
-# "How many…", "By default, how long…" ask for an amount, but only as the question's own
-# interrogative: "How do I get psql to print how long each query took?" asks how to do it.
-_HOW_MUCH = re.compile(r"how\s+(?:many|much|long|often|far|big|large|old|fast|soon)\b", _Q)
-_FIRST_WH = re.compile(r"\b(?:what|who|whom|whose|how|why|where|when|which)\b", _Q)
-
-
 def answer_type(question: str) -> AnswerType:
-    """The kind of answer ``question`` asks for; the first rule that matches decides."""
-    first = _FIRST_WH.search(question)
-    if first is not None and _HOW_MUCH.match(question, first.start()):
+    """The kind of answer ``question`` asks for; the first rule that matches decides. "How
+    many…" asks for an amount only as the question's own interrogative (``asks_how_much``):
+    "How do I get psql to print how long each query took?" asks how to do it."""
+    if asks_how_much(question):
         return AnswerType.QUANTITY
     for kind, pattern in _TYPES:
         if pattern.search(question):

@@ -16,7 +16,7 @@ from .sentences import has_cjk_sentence_end, paragraph_sentence_spans, paragraph
 from .titles import MARKDOWN, front_matter_end
 from .tokens import encoding
 
-__all__ = ["LineIndex", "count_tokens_fast", "split_document"]
+__all__ = ["LineIndex", "count_tokens_fast", "passage_body", "split_document"]
 
 _WORD_BREAK = re.compile(r"\s+")
 
@@ -67,6 +67,15 @@ class LineIndex:
         if not self._pages:
             return None
         return bisect.bisect_right(self._pages, offset)
+
+
+def passage_body(passage: Passage) -> str:
+    """The passage's text without the heading line it opens with (a section's first passage
+    starts with its heading), stripped."""
+    text = passage.text
+    if passage.heading and text.startswith(passage.heading + "\n"):
+        text = text[len(passage.heading) :]
+    return text.strip()
 
 
 def heading_at(doc: Document, offset: int, starts: list[int] | None = None) -> str:

@@ -17,6 +17,7 @@ __all__ = [
     "STOP_WORDS",
     "analyze",
     "analyze_question",
+    "asks_how_much",
     "defined_terms",
     "definition_term",
     "is_phrase",
@@ -188,14 +189,21 @@ def question_phrases(question: str) -> list[str]:
 # "How many…", "By default, how long…": the question asks for an amount, and the words are not
 # in the answer. Only as the question's own interrogative: in "How do I get psql to print how
 # long each query took?", "how long" is what is to be printed.
-_HOW_MUCH = re.compile(r"how\s+(?:much|many|long|often|far|old)\b", re.IGNORECASE)
+_HOW_MUCH = re.compile(
+    r"how\s+(?:much|many|long|often|far|old|big|large|fast|soon)\b", re.IGNORECASE
+)
 _FIRST_WH = re.compile(r"\b(?:what|who|whom|whose|how|why|where|when|which)\b", re.IGNORECASE)
+
+
+def asks_how_much(question: str) -> re.Match[str] | None:
+    """The "how many / how much / how long…" that ``question`` opens its asking with, if any."""
+    first = _FIRST_WH.search(question)
+    return _HOW_MUCH.match(question, first.start()) if first is not None else None
 
 
 def analyze_question(question: str) -> list[str]:
     """The terms of a question: as ``analyze``, minus question framing ("how much", "according")."""
-    first = _FIRST_WH.search(question)
-    if first is not None and (m := _HOW_MUCH.match(question, first.start())):
+    if m := asks_how_much(question):
         question = question[: m.start()] + " " + question[m.end() :]
     return analyze(_QUESTION_FRAME.sub(" ", question))
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from ..documents.passages import split_document
+from ..documents.passages import passage_body, split_document
 from ..types import Document, Passage
 from .analysis import analyze, defined_terms, label_phrases
 from .summaries import SUMMARY_TERM, is_summary
@@ -104,12 +104,9 @@ def passage_terms(passage: Passage) -> list[str]:
     """The terms a passage is indexed under: its text, plus its title and heading so they rank."""
     terms = analyze(passage.text)
     terms += _label_terms(passage.title)
-    body = passage.text
     if passage.heading:
         terms += _label_terms(passage.heading)
-        if body.startswith(passage.heading + "\n"):
-            body = body[len(passage.heading) :].lstrip()
-    terms += defined_terms(body)
+    terms += defined_terms(passage_body(passage))
     if is_summary(passage):
         terms.append(SUMMARY_TERM)
     return terms

@@ -22,6 +22,7 @@ import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..documents.passages import passage_body
 from ..types import Hit, Passage
 from .analysis import analyze
 
@@ -46,17 +47,10 @@ _CACHE: weakref.WeakKeyDictionary[SearchIndex, list[tuple[Hit, frozenset[str]]]]
 _LOCK = threading.Lock()
 
 
-def _body(passage: Passage) -> str:
-    text = passage.text
-    if passage.heading and text.startswith(passage.heading + "\n"):
-        text = text[len(passage.heading) :]
-    return text.strip()
-
-
 def is_summary(passage: Passage) -> bool:
     """Whether ``passage`` is its page's one-line summary: a single short line "name — what it
     does" whose name is the page title's first word ("git-blame" of "git-blame(1)")."""
-    body = _body(passage)
+    body = passage_body(passage)
     if not body or len(body) > MAX_SUMMARY_CHARS or "\n" in body:
         return False
     m = _SUMMARY.fullmatch(body)
@@ -81,7 +75,7 @@ def _summaries(index: SearchIndex) -> list[tuple[Hit, frozenset[str]]]:
         for pid in sorted(int(p) for p in pids):
             p = index.passage(pid)
             if is_summary(p):
-                found.append((Hit(p, 0.0), frozenset(analyze(_body(p)))))
+                found.append((Hit(p, 0.0), frozenset(analyze(passage_body(p)))))
     with _LOCK, contextlib.suppress(TypeError):
         _CACHE[index] = found
     return found
