@@ -27,8 +27,9 @@ def _passage(pid: int, source: str, text: str, start: int = 0) -> Passage:
 class _Index:
     """The two calls ``text_twin`` makes, over a fixed list of hits."""
 
-    def __init__(self, hits: Sequence[Hit]) -> None:
+    def __init__(self, hits: Sequence[Hit], others: Sequence[Passage] = ()) -> None:
         self._hits = list(hits)
+        self._passages = [h.passage for h in hits] + list(others)
 
     def term_idf(self, term: str) -> float:
         return float(len(term))
@@ -39,7 +40,13 @@ class _Index:
         return self._hits[:k]
 
     def next_passage(self, passage: Passage) -> Passage | None:
-        return next((h.passage for h in self._hits if h.passage.start == passage.end), None)
+        return next((p for p in self._passages if p.start == passage.end), None)
+
+    def passage(self, pid: int) -> Passage:
+        found = [p for p in self._passages if p.id == pid]
+        if not found:
+            raise KeyError(pid)
+        return found[0]
 
 
 def _pdf_candidate(quote: str) -> Candidate:
@@ -60,7 +67,7 @@ def test_a_pdf_quote_is_cited_from_the_html_page_that_holds_the_same_words() -> 
     assert twin.hit.also_in == ("manual.pdf",)
 
 
-def test_a_copy_split_at_a_heading_is_read_on_into_its_next_passage() -> None:
+def test_a_copy_split_at_a_heading_is_read_with_the_passages_either_side() -> None:
     """The HTML page starts a passage at the heading "CDPATH"; the PDF runs the entry on after
     the paragraph before it. The quote spans both HTML passages, as the page's own text."""
     first = "Bash variables\n\nIn some cases, Bash assigns a default value to the variable.\n\n"
@@ -73,10 +80,40 @@ def test_a_copy_split_at_a_heading_is_read_on_into_its_next_passage() -> None:
         "In some cases, Bash\nassigns a default value to the variable.\nCDPATH A colon-separated "
         "list of directories used as a search path."
     )
-    twin = text_twin(_pdf_candidate(pdf_quote), _Index(html))
-    assert twin is not None and twin.hit.passage.source == "bashref.html"
-    assert (first + second)[twin.start : twin.end] == twin.quote
-    assert twin.quote.startswith("In some cases") and twin.quote.endswith("search path.")
+    # found from either passage, the search returning only one: the one it starts in (read
+    # with the one after it), or the one after (read with the one before it); the citation is
+    # anchored in the passage where the quote starts
+    for found, other in ((html[0], html[1]), (html[1], html[0])):
+        twin = text_twin(_pdf_candidate(pdf_quote), _Index([found], [other.passage]))
+        assert twin is not None and twin.hit.passage.source == "bashref.html"
+        assert twin.hit.passage.id == 3
+        assert (first + second)[twin.start : twin.end] == twin.quote
+        assert twin.quote.startswith("In some cases") and twin.quote.endswith("search path.")
+
+
+def test_a_copy_that_words_a_cross_reference_differently_still_holds_the_sentence() -> None:
+    """The PDF says "see Section 10.1 [Basic Installation], page 158" where the HTML page says
+    "see Basic Installation": the HTML sentence is quoted, whole, from its own text."""
+    page = (
+        "Compiling\n\nTo do this, you must use a version of make that supports the VPATH "
+        "variable, such as GNU make. cd to the directory where you want the object files and "
+        "executables to go and run the configure script from the source directory (see Basic "
+        "Installation). The object files go where you ran it."
+    )
+    html = Hit(_passage(7, "bashref.html", page, start=0), 2.0)
+    pdf_quote = (
+        "To do this, you must use a version\nof make that supports the VPATH variable, such as GNU"
+        " make. cd to the directory where\nyou want the object files and executables to go and "
+        "run the configure script from the\nsource directory (see Section 10.1 [Basic "
+        "Installation], page 158)."
+    )
+    twin = text_twin(_pdf_candidate(pdf_quote), _Index([html]))
+    assert twin is not None
+    assert twin.quote == page[page.index("To do") : page.index(" The object")]
+    assert page[twin.start : twin.end] == twin.quote
+    # a quote that agrees for less than most of its length is another text
+    other = pdf_quote[:60] + " and then something else entirely, said in a long clause of its own."
+    assert text_twin(_pdf_candidate(other), _Index([html])) is None
 
 
 def test_a_pdf_quote_without_a_copy_stays_cited_from_the_pdf() -> None:

@@ -6,6 +6,9 @@ the same words in the same order: there the quote is the file's own text at the 
 anyone (or any checker) who opens the file finds it, and it reads without the PDF's page breaks
 and hyphenation. The PDF stays named in the citation's ``also_in``.
 
+The copy may split the text where the PDF runs on (an HTML page starts a passage at each
+heading), so a copy's passage is read with the passages either side that touch it.
+
 The match ignores everything but letters and digits (after Unicode compatibility folding, so the
 PDF's "ﬁ" ligature is "fi" and "job-\\nspec" is "jobspec"), and the copy's own characters are
 quoted, so the quote is always verbatim from the file it cites.
@@ -13,6 +16,8 @@ quoted, so the quote is always verbatim from the file it cites.
 
 from __future__ import annotations
 
+import os
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
@@ -30,6 +35,12 @@ EXTRACTED_SUFFIXES = frozenset({".pdf", ".docx", ".epub"})
 # Letters and digits a quote needs before its wording says the copy is the same text.
 MIN_CHARS = 24
 SEARCH_TERMS = 12  # the quote's rarest terms, searched to find its copies
+# A copy that words the quote's end differently still holds it when its letters and digits agree
+# for this share of the quote, the first ANCHOR_CHARS of them found as they are.
+SAME_SHARE = 0.8
+ANCHOR_CHARS = 40
+MAX_RUN_ON = 200  # how far past the agreeing part the copy's sentence may end
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 SEARCH_HITS = 10
 
 
@@ -41,6 +52,8 @@ class Searchable(Protocol):
     ) -> list[Hit]: ...
 
     def next_passage(self, passage: Passage) -> Passage | None: ...
+
+    def passage(self, pid: int) -> Passage: ...
 
 
 def is_extracted(source: str) -> bool:
@@ -106,21 +119,57 @@ def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
         if is_extracted(p.source):
             continue
         # The copy may split the text where the PDF does not (a heading starts a passage), so
-        # the passage runs on into the next one when that one follows it without a gap.
+        # the passage is read with its neighbours when they touch it.
+        first = _touching_before(index, p) or p
         following = index.next_passage(p)
-        text = p.text + (following.text if following and following.start == p.end else "")
-        folded, where = _folded(text)
-        i = folded.find(key)
-        if i < 0:
+        text = (first.text if first is not p else "") + p.text
+        text += following.text if following is not None and following.start == p.end else ""
+        span = _locate(key, text, cand.quote)
+        if span is None:
             continue
-        a, b = _widen(text, where[i], where[i + len(key) - 1] + 1, cand.quote)
+        a, b = span
+        cited = first if a < len(first.text) and first is not p else p
         also = [source, *cand.hit.also_in, *hit.also_in]
         also_in = tuple(dict.fromkeys(s for s in also if s != p.source))
         return replace(
             cand,
-            hit=replace(hit, also_in=also_in),
-            start=p.start + a,
-            end=p.start + b,
+            hit=Hit(cited, hit.score, also_in),
+            start=first.start + a,
+            end=first.start + b,
             quote=text[a:b],
         )
     return None
+
+
+def _locate(key: str, text: str, quote: str) -> tuple[int, int] | None:
+    """Where in ``text`` the quote whose folded form is ``key`` stands, as (start, end).
+
+    The same letters and digits, or, failing that, the same opening for at least
+    ``SAME_SHARE`` of them, then on to the end of the copy's sentence: a PDF renders a cross
+    reference as "see Section 10.1 [Basic Installation], page 158" where the HTML page says
+    "see Basic Installation", and the sentence is still the same one."""
+    folded, where = _folded(text)
+    i = folded.find(key)
+    if i >= 0:
+        return _widen(text, where[i], where[i + len(key) - 1] + 1, quote)
+    i = folded.find(key[:ANCHOR_CHARS])
+    if i < 0:
+        return None
+    same = len(os.path.commonprefix([key, folded[i : i + len(key)]]))
+    if same < SAME_SHARE * len(key):
+        return None
+    a, b = _widen(text, where[i], where[i + same - 1] + 1, quote[:1])
+    end = _SENTENCE_END.search(text, b, b + MAX_RUN_ON)
+    return (a, end.end()) if end else None
+
+
+def _touching_before(index: Searchable, passage: Passage) -> Passage | None:
+    """The passage just before ``passage`` in its document, if its text ends where this starts."""
+    if passage.id == 0:
+        return None
+    try:
+        before = index.passage(passage.id - 1)
+    except (KeyError, IndexError):  # the first passage of a shard's block, or removed
+        return None
+    same = before.source == passage.source and before.end == passage.start
+    return before if same else None
