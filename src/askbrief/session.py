@@ -26,6 +26,7 @@ from .search.engines import Engine, SearchIndex, load_engine
 from .search.followup import FollowupQuery, plan_query, search
 from .search.index import Index
 from .search.library import IndexReport, Progress, cache_root
+from .search.mentions import unmentioned, unmentioned_notice
 from .search.rerank import Ranked, rerank
 from .search.summaries import summary_hits
 from .search.terms import QuestionTerms
@@ -273,7 +274,12 @@ class Session:
                 twins=self.index,
             )
 
-        if self.settings.backend.name == "extractive":
+        never_named = unmentioned(self.index, question)
+        if never_named:
+            # A question about a name the documents never write ("pg_cron") is not answered from
+            # passages that merely share its parts, by any backend (see search.mentions).
+            answer = replace(abstain(question, hits), notices=(unmentioned_notice(never_named),))
+        elif self.settings.backend.name == "extractive":
             answer = extractive()
         else:
             from .answers.generate import generate_answer

@@ -1,0 +1,61 @@
+"""Names a question asks about that the corpus never mentions.
+
+"How do I schedule a nightly VACUUM job with the pg_cron extension?" shares every word but one
+with the PostgreSQL manual, and "pg_cron" splits into "pg" and "cron", which the manual holds
+too. A quote about VACUUM would cover most of the question and be given as an answer about an
+extension the documents never name. A name written as code (joined by underscores, ``pg_cron``,
+``max_connections``, or by dots, ``os.path.join``, ``pull.rebase``) is not paraphrased the way
+prose is: when no passage holds it, the documents do not answer a question about it, and
+askbrief says so by name instead of quoting what merely shares its parts.
+
+Only such code-like names count. A word of prose the corpus lacks ("Postgres" where the manual
+says "PostgreSQL") may be the asker's wording for what the documents call otherwise; that is the
+abstain rule's business (``answers.compose``), not this module's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .analysis import analyze
+from .engines.base import SearchIndex
+
+__all__ = ["LOOKUP_DEPTH", "code_names", "unmentioned", "unmentioned_notice"]
+
+# Passages searched for a name's parts before concluding the corpus never writes the name whole.
+LOOKUP_DEPTH = 200
+
+# Joined by underscores: pg_cron, max_connections, SQLITE_MAX_COLUMN, __init__.
+_UNDERSCORED = re.compile(r"(?<![\w.\-])_*[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+_*(?![\w])")
+# Joined by dots, each part two characters or more and lower-case after a dot, so that a missing
+# space after a full stop ("git.Also") and "e.g." are not names: os.path.join, core.autocrlf.
+_DOTTED = re.compile(r"(?<![\w.\-])[A-Za-z_]\w+(?:\.[a-z_]\w+)+(?![\w])")
+
+
+def code_names(question: str) -> list[str]:
+    """The names written as code in ``question``, in order, each once."""
+    found = [m.group() for m in _UNDERSCORED.finditer(question)]
+    found += [m.group() for m in _DOTTED.finditer(question)]
+    return list(dict.fromkeys(found))
+
+
+def _mentioned(index: SearchIndex, name: str) -> bool:
+    terms = analyze(name)
+    if not terms:
+        return True  # nothing to look it up by; not this module's call
+    needle = name.lower()
+    return any(needle in hit.passage.text.lower() for hit in index.hits(terms, LOOKUP_DEPTH))
+
+
+def unmentioned(index: SearchIndex, question: str) -> list[str]:
+    """The code-like names of ``question`` that no passage of ``index`` holds. A passage that
+    holds one ranks among the first ``LOOKUP_DEPTH`` for the name's own parts, so those are the
+    passages read."""
+    return [name for name in code_names(question) if not _mentioned(index, name)]
+
+
+def unmentioned_notice(names: Sequence[str]) -> str:
+    """The one line that says which names the documents never mention."""
+    quoted = ", ".join(f"“{n}”" for n in names)
+    return f"the documents never mention {quoted}"

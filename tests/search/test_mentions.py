@@ -1,0 +1,85 @@
+"""A question about a name the documents never write is refused by name, not answered from
+passages that share its parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from askbrief.config import BackendSettings, Settings
+from askbrief.search.mentions import code_names, unmentioned
+from askbrief.session import Session
+from conftest import write_corpus
+from llm_servers import LLMServer, openai_stream
+
+MANUAL = {
+    "vacuum.html": (
+        "<html><head><title>Routine Vacuuming</title></head><body><h1>Routine Vacuuming</h1>"
+        "<p>PostgreSQL databases require periodic maintenance known as vacuuming. A nightly "
+        "cron job can run VACUUM on every table of the database.</p>"
+        "<p>The autovacuum daemon runs VACUUM and ANALYZE on tables that need it.</p>"
+        "</body></html>"
+    ),
+    "connections.html": (
+        "<html><head><title>Connection Settings</title></head><body><h1>max_connections</h1>"
+        "<p>max_connections determines the maximum number of concurrent connections to the "
+        "database server. The default is typically 100 connections.</p></body></html>"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("How do I schedule VACUUM with the pg_cron extension?", ["pg_cron"]),
+        ("What does os.path.join do?", ["os.path.join"]),
+        ("Is SQLITE_MAX_COLUMN a compile-time limit?", ["SQLITE_MAX_COLUMN"]),
+        ("What does pull.rebase do, and max_connections?", ["max_connections", "pull.rebase"]),
+        # prose, abbreviations, versions and a missing space after a full stop are no names
+        ("What is VACUUM for, e.g. on a busy table?", []),
+        ("Does Python 3.11 ship it? I use git.Also bash.", []),
+        ("How do I run a cron job nightly?", []),
+    ],
+)
+def test_names_written_as_code_are_found_in_the_question(question: str, names: list[str]) -> None:
+    assert code_names(question) == names
+
+
+@pytest.fixture(scope="module")
+def manual(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("manual"), MANUAL)
+
+
+def test_a_name_no_passage_holds_is_unmentioned_though_its_parts_are(manual: Path) -> None:
+    session = Session(Settings(), manual)
+    # "pg" and "cron" are not the point: "cron" is in the manual, "pg_cron" is not
+    assert unmentioned(session.index, "Can pg_cron run VACUUM nightly?") == ["pg_cron"]
+    assert unmentioned(session.index, "What is the default for max_connections?") == []
+
+
+def test_the_answer_abstains_and_names_what_the_documents_never_mention(manual: Path) -> None:
+    session = Session(Settings(), manual)
+    answer = session.ask("How do I schedule a nightly VACUUM job with the pg_cron extension?")
+    assert answer.abstained
+    assert answer.citations == ()
+    assert answer.notices == ("the documents never mention “pg_cron”",)
+    # the closest passages are still there to read
+    assert any(h.passage.source == "vacuum.html" for h in answer.hits)
+
+
+def test_a_name_the_documents_hold_is_answered_as_usual(manual: Path) -> None:
+    answer = Session(Settings(), manual).ask("What is the default value of max_connections?")
+    assert not answer.abstained
+    assert answer.notices == ()
+    assert any("typically 100 connections" in c.quote for c in answer.citations)
+
+
+def test_no_backend_is_asked_about_a_name_the_documents_never_mention(manual: Path) -> None:
+    with LLMServer(openai_stream(["VACUUM with pg_cron: SELECT cron.schedule(...) [1]."])) as llm:
+        backend = BackendSettings(name="openai", base_url=llm.url, model="test-model")
+        session = Session(Settings(backend=backend), manual)
+        answer = session.ask("How do I schedule a nightly VACUUM job with the pg_cron extension?")
+        assert answer.abstained
+        assert answer.notices == ("the documents never mention “pg_cron”",)
+        assert llm.requests == []
