@@ -64,3 +64,22 @@ def test_a_mark_that_names_a_shell_variable_ends_no_sentence() -> None:
         "Was it zero?",
         "Then it succeeded.",
     ]
+
+
+@pytest.mark.parametrize(
+    "link", ["[host name spoofing][]", "[host name spoofing][spoof]", "[spoofing](#spoofing)"]
+)
+def test_a_markdown_link_at_a_line_end_does_not_cut_its_sentence_in_two(link: str) -> None:
+    text = (
+        "It is prone to security issues such as " + link + "\n"
+        "and incorrect handling of passwords. Do not use with untrusted\ninput."
+    )
+    assert sentences(text) == [
+        "It is prone to security issues such as " + link + "\nand incorrect handling of passwords.",
+        "Do not use with untrusted\ninput.",
+    ]
+
+
+def test_a_line_of_code_ending_in_a_bracket_still_ends_at_the_line() -> None:
+    text = "Signatures of min:\n\nmin(iterable, *, key=None)\nmin(arg1, arg2)"
+    assert sentences(text)[-2:] == ["min(iterable, *, key=None)", "min(arg1, arg2)"]

@@ -1,9 +1,10 @@
 """The optimised sentence and passage splitting gives exactly what the original code gave.
 
 The ``_reference_*`` functions below are frozen copies of sentences.py and passages.py as they
-were before they were tuned for speed (with one rule added to both since: a mark after "$", as in
-"$?", ends no sentence). Index files store passage offsets and token counts, so any
-drift would change search results: the new code must match these byte for byte.
+were before they were tuned for speed (with two rules added to both since: a mark after "$", as
+in "$?", ends no sentence; a line ending in a Markdown link with no sentence mark before it goes
+on when the next line starts in lower case). Index files store passage offsets and token counts,
+so any drift would change search results: the new code must match these byte for byte.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ _END = re.compile(r"(?<![.!?…$])[.!?…]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[
 _CJK_END = re.compile(r"[。！？]+[」』”’）]*")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*\n\s*")
 _FINISHED_LINE = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
+_CLOSED_LINE = re.compile(r"\[[^\]\n]+\](?:\[[^\]\n]*\]|\([^)\s]*\))[ \t]*$")
+_MARKED_LINE = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
 _LIST_START = re.compile(r"^\s*(?:[-*•·–]\s|\d+[.)]\s|#)")
 
 
@@ -80,6 +83,8 @@ def _reference_line_spans(text: str, start: int, end: int) -> list[tuple[int, in
         line, following = text[s:e], text[nxt[0] : nxt[1]].lstrip()
         short = (e - s) < 0.6 * longest and not following[:1].islower()
         finished = bool(_FINISHED_LINE.search(line)) or short
+        if _CLOSED_LINE.search(line) and following[:1].islower():
+            finished = short or bool(_MARKED_LINE.search(line))
         if finished or _LIST_START.match(following):
             units.extend(_reference_trim(text, unit_start, e))
             unit_start = nxt[0]

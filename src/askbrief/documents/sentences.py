@@ -38,6 +38,10 @@ _NEWLINE = re.compile(r"\n")
 _SPACES = re.compile(r"\s*")
 _LINE_SPACES = re.compile(r"[^\S\n]*")
 _FINISHING = frozenset(".!?…:;\"'”’)]")
+_CLOSERS = "\"'”’)]"
+# The end of a Markdown link: "[text][]", "[text][ref]" or "[text](address)".
+_LINK_END = re.compile(r"\[[^\]\n]+\](?:\[[^\]\n]*\]|\([^)\s]*\))[ \t]*$")
+_MARKS = frozenset(".!?…:;")
 # A list item, matched where the next line's text starts (so no leading white space here).
 _LIST_ITEM = re.compile(r"[-*•·–][^\S\n]|\d+[.)][^\S\n]|#")
 
@@ -89,11 +93,14 @@ def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         following = nl + 1  # where the next line's text starts (a paragraph ends in text)
         if text[following].isspace():
             following = _skip(_LINE_SPACES, text, following, end)
-        if (
-            last in _FINISHING
-            or ((nl - s) < short_line and not text[following : following + 1].islower())
-            or is_item(text, following, end)
-        ):
+        lower_next = text[following : following + 1].islower()
+        if last in "])" and lower_next and _LINK_END.search(text, s, nl):
+            # A Markdown link closing mid-sentence ("such as [host name spoofing][]" / "and
+            # incorrect handling…") finishes the line only after a sentence mark.
+            finished = text[s:nl].rstrip().rstrip(_CLOSERS)[-1:] in _MARKS
+        else:
+            finished = last in _FINISHING
+        if finished or ((nl - s) < short_line and not lower_next) or is_item(text, following, end):
             if text[unit_start].isspace() or text[nl - 1].isspace():
                 _add_trimmed(units, text, unit_start, nl)
             else:
