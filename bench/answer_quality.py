@@ -46,6 +46,7 @@ SQLITE_DOCS = Path("/usr/share/doc/sqlite3")
 BASH_DOCS = Path("/usr/share/doc/bash")
 DEBIAN_REFERENCE = Path("/usr/share/debian-reference")
 PG_DOCS = Path("/usr/share/doc/postgresql-doc-15/html")
+NODE_DOCS = Path("/usr/share/doc/nodejs")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -59,6 +60,7 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Bash manual": (BASH_DOCS, REPO / "bench" / "bash_questions.jsonl", False),
     "Debian reference": (DEBIAN_REFERENCE, REPO / "bench" / "debref_questions.jsonl", False),
     "PostgreSQL docs": (PG_DOCS, REPO / "bench" / "pgdocs_questions.jsonl", False),
+    "Node.js docs": (NODE_DOCS, REPO / "bench" / "nodedocs_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
