@@ -21,6 +21,7 @@ MANUAL = {
         "<p>The autovacuum daemon runs VACUUM and ANALYZE on tables that need it.</p>"
         "</body></html>"
     ),
+    "notes/CONTRIBUTING.md": "# How to help\n\nOpen an issue before a pull request.\n",
     "connections.html": (
         "<html><head><title>Connection Settings</title></head><body><h1>max_connections</h1>"
         "<p>max_connections determines the maximum number of concurrent connections to the "
@@ -56,6 +57,8 @@ def test_a_name_no_passage_holds_is_unmentioned_though_its_parts_are(manual: Pat
     # "pg" and "cron" are not the point: "cron" is in the manual, "pg_cron" is not
     assert unmentioned(session.index, "Can pg_cron run VACUUM nightly?") == ["pg_cron"]
     assert unmentioned(session.index, "What is the default for max_connections?") == []
+    # a file's name counts, though its text never writes it
+    assert unmentioned(session.index, "What does CONTRIBUTING.md ask of me?") == []
 
 
 def test_the_answer_abstains_and_names_what_the_documents_never_mention(manual: Path) -> None:

@@ -45,13 +45,20 @@ def _mentioned(index: SearchIndex, name: str) -> bool:
     if not terms:
         return True  # nothing to look it up by; not this module's call
     needle = name.lower()
-    return any(needle in hit.passage.text.lower() for hit in index.hits(terms, LOOKUP_DEPTH))
+    if any(needle in hit.passage.text.lower() for hit in index.hits(terms, LOOKUP_DEPTH)):
+        return True
+    # A file's own name or title ("What does CONTRIBUTING.md ask of me?") names it though its
+    # text may not.
+    return any(
+        needle in doc.source.lower().rsplit("/", 1)[-1] or needle in doc.title.lower()
+        for doc in index.docs
+    )
 
 
 def unmentioned(index: SearchIndex, question: str) -> list[str]:
-    """The code-like names of ``question`` that no passage of ``index`` holds. A passage that
-    holds one ranks among the first ``LOOKUP_DEPTH`` for the name's own parts, so those are the
-    passages read."""
+    """The code-like names of ``question`` that no passage of ``index`` holds and no document
+    is named or titled by. A passage that holds one ranks among the first ``LOOKUP_DEPTH`` for the
+    name's own parts, so those are the passages read."""
     return [name for name in code_names(question) if not _mentioned(index, name)]
 
 
