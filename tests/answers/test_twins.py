@@ -1,12 +1,17 @@
-"""A quote from a PDF is cited from the HTML or text copy of the same manual, when there is one."""
+"""A quote from a PDF is cited from the HTML or text copy of the same manual, and a quote from
+a markup file (Markdown, AsciiDoc, Sphinx sources) from the page rendered from it, when there is
+one."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 from askbrief.answers.quotes import Candidate, Features
-from askbrief.answers.twins import is_extracted, text_twin
+from askbrief.answers.twins import is_extracted, rendered_names, text_twin
 from askbrief.config import Settings
 from askbrief.documents.corpus import read_document_text
 from askbrief.session import Session
@@ -30,6 +35,8 @@ class _Index:
     def __init__(self, hits: Sequence[Hit], others: Sequence[Passage] = ()) -> None:
         self._hits = list(hits)
         self._passages = [h.passage for h in hits] + list(others)
+        sources = sorted({p.source for p in self._passages})
+        self.docs = [SimpleNamespace(source=source) for source in sources]
 
     def term_idf(self, term: str) -> float:
         return float(len(term))
@@ -163,3 +170,74 @@ def test_asking_a_folder_with_a_manual_as_html_and_pdf_cites_the_html(tmp_path: 
     assert "executes the command in the background" in first.quote
     assert read_document_text(corpus, "bash.html")[first.start : first.end] == first.quote
     assert all(c.source != "bash.pdf" for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("source", "page"),
+    [
+        ("api/url.md", "api/url.html"),
+        ("git-push.txt", "git-push.html"),
+        ("guide.rst", "guide.html"),
+        ("_sources/library/os.path.rst.txt", "library/os.path.html"),
+        ("docs/_sources/tutorial/index.txt", "docs/tutorial/index.html"),
+        ("manual.pdf", None),
+        ("page.html", None),
+    ],
+)
+def test_a_markup_file_names_the_page_rendered_from_it(source: str, page: str | None) -> None:
+    assert (rendered_names(source)[:1] or (None,))[0] == page
+
+
+MARKDOWN = "The `url.parse()` method is [not safe][] for _untrusted_ input.\n"
+RENDERED = "url.parse(urlString)\n\nThe url.parse() method is not safe for untrusted input."
+
+
+def _markdown_candidate() -> Candidate:
+    quote = MARKDOWN.strip()
+    hit = Hit(_passage(1, "api/url.md", MARKDOWN), 3.0)
+    return Candidate(hit, 0, len(quote), quote, frozenset(), Features(coverage=1.0))
+
+
+def test_a_markdown_quote_is_cited_from_its_rendered_page_without_the_markup() -> None:
+    page = Hit(_passage(7, "api/url.html", RENDERED, start=40), 2.0)
+    twin = text_twin(_markdown_candidate(), _Index([page]))
+    assert twin is not None
+    assert twin.hit.passage.source == "api/url.html"
+    assert twin.quote == "The url.parse() method is not safe for untrusted input."
+    assert RENDERED[twin.start - 40 : twin.end - 40] == twin.quote
+    assert twin.hit.also_in == ("api/url.md",)
+
+
+def test_a_markdown_quote_stays_put_when_only_other_pages_hold_its_words() -> None:
+    """The same sentence on a page not rendered from this file (all.html, which gathers every
+    page) is no twin of it: the file's own page is what it is cited from, or nothing."""
+    elsewhere = Hit(_passage(7, "api/all.html", RENDERED, start=40), 2.0)
+    assert text_twin(_markdown_candidate(), _Index([elsewhere])) is None
+
+
+def test_asking_docs_shipped_as_markdown_and_html_cites_the_html(tmp_path: Path) -> None:
+    markdown = (
+        "# URL\n\n## url.parse()\n\nThe `url.parse()` method uses a lenient algorithm. It is "
+        "prone to [host name spoofing][]\nand mishandles passwords. Do not use it with "
+        "_untrusted_ input.\n\n[host name spoofing]: https://example.com/spoofing\n"
+    )
+    html = (
+        "<html><head><title>URL</title></head><body><h1>URL</h1><h2>url.parse()</h2><p>The "
+        "<code>url.parse()</code> method uses a lenient algorithm. It is prone to <a "
+        'href="https://example.com/spoofing">host name spoofing</a> and mishandles passwords. '
+        "Do not use it with <em>untrusted</em> input.</p></body></html>"
+    )
+    notes = {
+        f"notes/note-{i}.txt": f"Note {i}\n\nThe garden needs water on day {i}." for i in range(8)
+    }
+    corpus = write_corpus(
+        tmp_path / "corpus", {"api/url.md": markdown, "api/url.html": html, **notes}
+    )
+    settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "cache")}})
+    answer = Session(settings, corpus).ask("Is url.parse() prone to host name spoofing?")
+    assert not answer.abstained
+    assert all(c.source == "api/url.html" for c in answer.citations)
+    first = answer.citations[0]
+    assert "api/url.md" in first.also_in
+    assert "`" not in first.quote and "[" not in first.quote
+    assert read_document_text(corpus, "api/url.html")[first.start : first.end] == first.quote

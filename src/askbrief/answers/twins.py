@@ -1,12 +1,21 @@
-"""Citing a quote from the text or HTML copy of a PDF, Word or EPUB document, when there is one.
+"""Citing a quote from the rendered copy of its document, when there is one.
 
-Documentation often ships one manual twice, as HTML pages and as a PDF (``bashref.html`` and
-``bashref.pdf``). A quote taken from the PDF is cited from the HTML page instead when the page holds
-the same words in the same order: there the quote is the file's own text at the cited offsets, so
+Documentation often ships one manual twice:
+
+- as HTML pages and as a PDF (``bashref.html`` and ``bashref.pdf``), or a Word or EPUB file;
+- as HTML pages and the markup they were rendered from: AsciiDoc (``git-push.txt`` beside
+  ``git-push.html``), Markdown (``api/url.md`` beside ``api/url.html``) or Sphinx's sources
+  (``_sources/library/os.rst.txt`` for ``library/os.html``).
+
+A quote taken from the PDF is cited from the HTML page or text file instead when that holds the
+same words in the same order: there the quote is the file's own text at the cited offsets, so
 anyone (or any checker) who opens the file finds it, and it reads without the PDF's page breaks
-and hyphenation. The PDF stays named in the citation's ``also_in``.
+and hyphenation. A quote taken from a markup file is cited from the page rendered from it, when
+the corpus holds that page: it reads as the page does, without backticks, link brackets and
+emphasis marks ("[`url.parse()`][] behavior…" is "url.parse() behavior…"). The other file stays
+named in the citation's ``also_in``.
 
-The copy may split the text where the PDF runs on (an HTML page starts a passage at each
+The copy may split the text where the first file runs on (an HTML page starts a passage at each
 heading), so a copy's passage is read with the passages either side that touch it.
 
 The match ignores everything but letters and digits (after Unicode compatibility folding, so the
@@ -16,6 +25,7 @@ quoted, so the quote is always verbatim from the file it cites.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import unicodedata
@@ -28,10 +38,12 @@ from ..search.analysis import analyze
 from ..types import Hit, Passage
 from .quotes import Candidate
 
-__all__ = ["EXTRACTED_SUFFIXES", "is_extracted", "text_twin"]
+__all__ = ["EXTRACTED_SUFFIXES", "MARKUP_SUFFIXES", "is_extracted", "rendered_names", "text_twin"]
 
 # Formats whose text askbrief extracts, so the cited offsets are not the file's own characters.
 EXTRACTED_SUFFIXES = frozenset({".pdf", ".docx", ".epub"})
+# Markup a page may have been rendered from; the page sits beside it, or beside ``_sources``.
+MARKUP_SUFFIXES = frozenset({".md", ".markdown", ".rst", ".txt"})
 # Letters and digits a quote needs before its wording says the copy is the same text.
 MIN_CHARS = 24
 SEARCH_TERMS = 12  # the quote's rarest terms, searched to find its copies
@@ -44,7 +56,15 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 SEARCH_HITS = 10
 
 
+class _Named(Protocol):
+    @property
+    def source(self) -> str: ...
+
+
 class Searchable(Protocol):
+    @property
+    def docs(self) -> Sequence[_Named]: ...
+
     def term_idf(self, term: str) -> float: ...
 
     def hits(
@@ -54,6 +74,32 @@ class Searchable(Protocol):
     def next_passage(self, passage: Passage) -> Passage | None: ...
 
     def passage(self, pid: int) -> Passage: ...
+
+
+def rendered_names(source: str) -> tuple[str, ...]:
+    """Where the HTML page rendered from the markup file ``source`` would be: beside it under
+    its own name, or, for a Sphinx source (``_sources/library/os.rst.txt``), at the same place
+    outside ``_sources`` (``library/os.html``). Empty for any other file."""
+    path = PurePosixPath(source)
+    if path.suffix.lower() not in MARKUP_SUFFIXES:
+        return ()
+    if "_sources" not in path.parts[:-1]:
+        base = path.with_suffix("")
+    else:
+        at = path.parts.index("_sources")
+        inner = PurePosixPath(*path.parts[:at], *path.parts[at + 1 :])
+        name = inner.name.removesuffix(".txt")
+        for suffix in (".rst", ".md"):
+            name = name.removesuffix(suffix)
+        base = inner.with_name(name)
+    return (f"{base}.html", f"{base}.htm")
+
+
+def _indexed(index: Searchable, source: str) -> bool:
+    """Whether ``index`` holds ``source`` (its documents are sorted by source)."""
+    docs = index.docs
+    i = bisect.bisect_left(docs, source, key=lambda d: d.source)
+    return i < len(docs) and docs[i].source == source
 
 
 def is_extracted(source: str) -> bool:
@@ -103,11 +149,15 @@ def _widen(text: str, a: int, b: int, quote: str) -> tuple[int, int]:
 
 
 def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
-    """``cand`` cited from a text or HTML passage that holds the same words, when ``cand``
-    quotes an extracted (PDF, Word, EPUB) document and such a passage exists; else None."""
+    """``cand`` cited from a passage of another file that holds the same words: for a quote
+    from an extracted (PDF, Word, EPUB) document, a text or HTML file's; for a quote from a
+    markup file, the page rendered from it, when the index holds that page. Else None."""
     source = cand.hit.passage.source
+    pages: set[str] | None = None  # the only sources a copy may come from, when not any text
     if not is_extracted(source):
-        return None
+        pages = {name for name in rendered_names(source) if _indexed(index, name)}
+        if not pages:
+            return None
     key, _ = _folded(cand.quote)
     if len(key) < MIN_CHARS:
         return None
@@ -116,7 +166,7 @@ def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
         return None
     for hit in index.hits(terms, SEARCH_HITS):
         p = hit.passage
-        if is_extracted(p.source):
+        if is_extracted(p.source) or (pages is not None and p.source not in pages):
             continue
         # The copy may split the text where the PDF does not (a heading starts a passage), so
         # the passage is read with its neighbours when they touch it.
