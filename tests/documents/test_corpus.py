@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from askbrief.documents.corpus import (
     SUPPORTED_SUFFIXES,
+    is_named_text,
     load_document,
     read_document_text,
     scan_corpus,
@@ -79,23 +80,28 @@ def test_scan_lists_supported_files_recursively_sorted_and_ignores_other_suffixe
     for name in ["b.md", "a.txt", "sub/c.HTML", "sub/deep/d.pdf", "e.rst", "f.markdown"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
-    for name in ["photo.png", "data.csv", "Makefile", "sub/notes.xlsx", "sub/old.CSV"]:
+    for name in ["README", "sub/README.Debian", "copyright"]:
+        (tmp_path / name).write_text("x")
+    for name in ["photo.png", "data.csv", "Makefile", "sub/notes.xlsx", "sub/old.CSV", "NEWS.gz"]:
         (tmp_path / name).write_text("x")
     (tmp_path / ".hidden.png").write_text("x")
     unsupported: Counter[str] = Counter()
     files, skipped = scan_corpus(tmp_path, max_file_bytes=50 * MB, unsupported=unsupported)
     assert [f.source for f in files] == [
+        "README",
         "a.txt",
         "b.md",
+        "copyright",
         "e.rst",
         "f.markdown",
+        "sub/README.Debian",
         "sub/c.HTML",
         "sub/deep/d.pdf",
     ]
     assert skipped == []
-    assert unsupported == {".png": 1, ".csv": 2, ".xlsx": 1, "(no extension)": 1}
+    assert unsupported == {".png": 1, ".csv": 2, ".xlsx": 1, ".gz": 1, "(no extension)": 1}
     stat = (tmp_path / "a.txt").stat()
-    assert files[0] == FileInfo("a.txt", stat.st_size, stat.st_mtime_ns)
+    assert files[1] == FileInfo("a.txt", stat.st_size, stat.st_mtime_ns)
 
 
 def test_supported_suffixes_are_the_documented_ones() -> None:
@@ -588,3 +594,40 @@ def test_a_long_title_of_parts_keeps_its_first_part(
 ) -> None:
     (tmp_path / "doc.txt").write_text(first_line + "\n\nBody text here.", encoding="utf-8")
     assert load(tmp_path / "doc.txt").title == title
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("README", True),
+        ("NEWS", True),
+        ("FAQ", True),
+        ("COPYING", True),
+        ("copyright", True),
+        ("README.Debian", True),
+        ("README.source", True),
+        ("README.gz", False),
+        ("NEWS.Debian.gz", False),
+        ("Makefile", False),
+        ("bcalc", False),
+        ("INSTALL.sh", False),
+    ],
+)
+def test_text_files_named_by_convention_are_read_without_a_suffix(name: str, read: bool) -> None:
+    assert is_named_text(name) is read
+
+
+def test_a_readme_is_answered_from_and_a_binary_one_is_skipped_with_its_reason(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "README").write_text(
+        "Frobnicator\n\nRun frobnicate --all to frobnicate every widget at once.\n"
+    )
+    (tmp_path / "CORE").write_bytes(b"\x7fELF\x00\x00binary" * 50)
+    files, _ = scan_corpus(tmp_path, max_file_bytes=50 * MB)
+    assert [f.source for f in files] == ["CORE", "README"]
+    readme = load_document(tmp_path, files[1])
+    assert readme.title == "Frobnicator"
+    assert "frobnicate --all" in readme.text
+    with pytest.raises(SkipFile, match="binary file"):
+        load_document(tmp_path, files[0])

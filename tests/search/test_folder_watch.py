@@ -63,10 +63,12 @@ def test_added_changed_and_removed_documents_are_reported_relative_to_the_folder
     (root / "notes").mkdir()
     (root / "notes" / "a.md").write_text("# A\n\ntext\n")
     (root / "b.txt").write_text("b")
+    (root / "README").write_text("read me, named by convention")
     changed = watcher.changed()
     # A file made at once in a new folder may come before the folder is watched: then the
     # folder itself is reported, and a refresh's scan finds the file in it.
     assert "b.txt" in changed and ("notes/a.md" in changed or "notes" in changed)
+    assert "README" in changed
     (root / "b.txt").unlink()
     assert "b.txt" in watcher.changed()
 
@@ -76,6 +78,7 @@ def test_hidden_files_unsupported_types_and_the_cache_are_not_changes(
 ) -> None:
     root, watcher = watching
     (root / "photo.png").write_bytes(b"\x89PNG")
+    (root / "Makefile").write_text("all:\n")
     (root / ".draft.txt").write_text("hidden")
     (root / ".git").mkdir()
     (root / ".git" / "x.txt").write_text("git's own")

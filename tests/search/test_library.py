@@ -191,7 +191,7 @@ def test_unsupported_types_are_summed_up_in_one_line(
 def test_the_report_counts_unsupported_files_most_common_first(
     corpus: Path, settings: Settings
 ) -> None:
-    for name in ("a.png", "b.xlsx", "notes/c.xlsx", "README"):
+    for name in ("a.png", "b.xlsx", "notes/c.xlsx", "build-notes"):
         (corpus / name).write_bytes(b"\x00data")
     _, built = open_index(corpus, settings)
     _, reused = open_index(corpus, settings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import re
 import stat
 import unicodedata
 from collections import Counter, deque
@@ -29,6 +30,7 @@ __all__ = [
     "READER_VERSION",
     "SUPPORTED_SUFFIXES",
     "documents_folder",
+    "is_named_text",
     "load_document",
     "read_document_text",
     "scan_corpus",
@@ -38,6 +40,11 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf", ".docx", ".epub"}
 )
 NO_SUFFIX = "(no extension)"
+# Text files named by convention rather than by type, as software and Debian's /usr/share/doc ship
+# them: README, NEWS, INSTALL, FAQ, AUTHORS, COPYING, Debian's copyright, README.Debian,
+# README.source. An upper-case name with no suffix, or with one that starts in upper case or is
+# "source"; "Makefile", "bcalc" (a script) and "README.gz" are not.
+_NAMED_TEXT = re.compile(r"(?:[A-Z][A-Z0-9_-]*|copyright)(?:\.(?:[A-Z][\w-]*|source))?")
 _HTML = frozenset({".html", ".htm"})
 _SNIFF = 8192  # bytes looked at to tell text from binary
 # UTF-32 first: its little-endian BOM starts with UTF-16's.
@@ -53,6 +60,15 @@ _CONTROL_BYTES = frozenset(range(32)) - frozenset(b"\t\n\r\f\v\x1b") | {0x7F}
 
 
 # -- scanning --------------------------------------------------------------------------------
+
+
+def is_named_text(name: str) -> bool:
+    """Whether a file named ``name`` (no folder) is read as plain text for its name alone."""
+    return _NAMED_TEXT.fullmatch(name) is not None
+
+
+def _reads(name: str, suffix: str) -> bool:
+    return suffix in SUPPORTED_SUFFIXES or is_named_text(name)
 
 
 def documents_folder(root: Path) -> Path:
@@ -108,7 +124,7 @@ def scan_corpus(
                 continue  # hidden files and folders are private by convention
             source = prefix + entry.name
             suffix = PurePosixPath(entry.name).suffix.lower()
-            reportable = suffix in SUPPORTED_SUFFIXES or not suffix
+            reportable = _reads(entry.name, suffix) or not suffix
             if not _utf8_name(entry.name):
                 # Sources travel as UTF-8 (JSON, the saved index); such a name cannot.
                 if reportable or entry.is_dir():
@@ -127,7 +143,7 @@ def scan_corpus(
                 elif (info.st_dev, info.st_ino) not in seen:
                     seen[(info.st_dev, info.st_ino)] = source + "/"
                     folders.append((entry.path, source + "/"))
-            elif suffix in SUPPORTED_SUFFIXES:
+            elif _reads(entry.name, suffix):
                 if not stat.S_ISREG(info.st_mode):
                     skipped.append(Skipped(source, "not a regular file"))
                 elif info.st_size > max_file_bytes:
@@ -146,7 +162,7 @@ def _scan_one_file(
 ) -> tuple[list[FileInfo], list[Skipped]]:
     """A corpus of one file, named by the user: a type askbrief does not read is an error."""
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    if not _reads(path.name, suffix):
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise CorpusError(
             f"cannot read {path}: {suffix or 'a file without an extension'} is not a type "

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
-from ..documents.corpus import SUPPORTED_SUFFIXES
+from ..documents.corpus import SUPPORTED_SUFFIXES, is_named_text
 from .library import IndexReport
 
 __all__ = ["DEBOUNCE_MS", "QUIET_MS", "refresh_notice", "watch_corpus"]
@@ -58,7 +58,9 @@ def watch_corpus(
         suffix = relative.suffix.lower()
         # A folder (added, renamed or removed) may hold documents; a removed path may have been
         # one. Only a file that is there now, of a type askbrief does not read, is sure not to.
-        return suffix in SUPPORTED_SUFFIXES or not os.path.isfile(path)
+        return (
+            suffix in SUPPORTED_SUFFIXES or is_named_text(relative.name) or not os.path.isfile(path)
+        )
 
     for changes in watch(
         base,
