@@ -23,6 +23,9 @@ __all__ = [
 HALF = 0.5
 LONG_QUESTION = 5
 LONG_THRESHOLD = 1 / 3
+# A long question keeps its lower threshold with one word the corpus lacks, when that word holds
+# less than this share of its weight: an aside ("so my CI test run fails"), not its subject.
+INCIDENTAL_SHARE = 0.2
 CONTEXT_CREDIT = 0.5
 _NAMES_MIN = 0.15  # a heading must name at least this share of the question's weight
 # A heading that misses the keyword phrase a question names ("statement" for "the with
@@ -196,11 +199,22 @@ class QuestionTerms:
         Half the question's weight, as a rule. A long question (``LONG_QUESTION`` own terms or more)
         whose every term the corpus holds needs only ``LONG_THRESHOLD``: it carries words ("put
         aside for a while", "accidentally") that an answer need not repeat. A question naming
-        something the corpus never mentions gets no such credit."""
+        something the corpus never mentions gets no such credit, unless that is one word holding
+        under ``INCIDENTAL_SHARE`` of the weight ("How do I get valgrind to return a non-zero
+        exit status when it finds errors, so my CI test run fails?" lacks only "CI")."""
         own = len(self.weights) - len(self.borrowed & self.weights.keys())
-        if own >= LONG_QUESTION and not self.missing:
+        if own >= LONG_QUESTION and self._missing_is_incidental():
             return LONG_THRESHOLD
         return HALF
+
+    def _missing_is_incidental(self) -> bool:
+        """No term is missing, or one is and it holds under ``INCIDENTAL_SHARE`` of the weight."""
+        if not self.missing:
+            return True
+        if len(self.missing) > 1:
+            return False
+        (term,) = self.missing
+        return self.weights.get(term, 0.0) < INCIDENTAL_SHARE * self.total
 
     def opens_with_focus(self, quote: str) -> bool:
         """True when the quote defines the question's focus (see ``_defines``). Focus words that
