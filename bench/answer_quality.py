@@ -47,6 +47,8 @@ BASH_DOCS = Path("/usr/share/doc/bash")
 DEBIAN_REFERENCE = Path("/usr/share/debian-reference")
 PG_DOCS = Path("/usr/share/doc/postgresql-doc-15/html")
 NODE_DOCS = Path("/usr/share/doc/nodejs")
+VALGRIND_DOCS = Path("/usr/share/doc/valgrind")
+APACHE_DOCS = Path("/usr/share/doc/apache2-doc/manual")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -61,6 +63,7 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Debian reference": (DEBIAN_REFERENCE, REPO / "bench" / "debref_questions.jsonl", False),
     "PostgreSQL docs": (PG_DOCS, REPO / "bench" / "pgdocs_questions.jsonl", False),
     "Node.js docs": (NODE_DOCS, REPO / "bench" / "nodedocs_questions.jsonl", False),
+    "Valgrind manual": (VALGRIND_DOCS, REPO / "bench" / "valgrind_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
