@@ -48,6 +48,11 @@ def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerTy
         (AnswerType.QUANTITY, "It shows the usual three lines of context.", True),
         (AnswerType.QUANTITY, "Loose objects are packed when there are too many.", False),
         (AnswerType.QUANTITY, "Number of seconds to cache credentials (default: 900).", True),
+        # a unit written onto its number, and an amount said as a verb
+        (AnswerType.QUANTITY, "It uses a minimum of 100MB of memory.", True),
+        (AnswerType.QUANTITY, "Timeouts are checked every 10ms.", True),
+        (AnswerType.QUANTITY, "Origin tracking halves the speed.", True),
+        (AnswerType.QUANTITY, "Run 2to3 on the file, or the 3des cipher.", False),
         # digits that are not amounts: a manual section, a step, a list marker, names
         (AnswerType.QUANTITY, "See git-credential-cache(1) for details.", False),
         (AnswerType.QUANTITY, "Use the password from step (2) again.", False),

@@ -119,8 +119,10 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|"
-    r"hundred|thousand|million|billion|trillion|once|twice|dozen|half|none"
+    r"hundred|thousand|million|billion|trillion|once|twice|dozen|half|halves|doubles|triples|none"
 )
+# A unit written onto its number ("100MB", "16KiB", "10ms", "20x"): still an amount.
+_UNIT = r"(?:[kmgtp]i?b|[kmg]|ms|us|µs|ns|s|min|h|px|x|bits?|bytes?)"
 _MONTHS = (
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -130,7 +132,7 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
     # ("sha1", "utf-8", "x86_64"), a manual section ("git-credential-cache(1)") or a step
     # ("step (2)"); list markers ("1. Ask…") are taken out first (``holds_answer``).
     AnswerType.QUANTITY: re.compile(
-        rf"(?<![\w.\-(])\d[\d,.]*(?![\w\-])|\b(?:{_NUMBER_WORDS})\b", _Q
+        rf"(?<![\w.\-(])\d[\d,.]*{_UNIT}?(?![\w\-])|\b(?:{_NUMBER_WORDS})\b", _Q
     ),
     AnswerType.TIME: re.compile(
         rf"\b(?:1[5-9]|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:when|whenever|if|once|after|before|"
