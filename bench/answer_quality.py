@@ -64,6 +64,7 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "PostgreSQL docs": (PG_DOCS, REPO / "bench" / "pgdocs_questions.jsonl", False),
     "Node.js docs": (NODE_DOCS, REPO / "bench" / "nodedocs_questions.jsonl", False),
     "Valgrind manual": (VALGRIND_DOCS, REPO / "bench" / "valgrind_questions.jsonl", False),
+    "Apache manual": (APACHE_DOCS, REPO / "bench" / "apache_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
