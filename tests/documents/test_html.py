@@ -148,6 +148,13 @@ def test_sphinx_page_keeps_the_body_and_drops_navigation() -> None:
             "</tr></table></div>",
             "Chapter 1\n\nbody",
         ),
+        # the Apache manual's list of the page's languages, above and below it
+        (
+            "<div class='toplang'><p><span>Available Languages: </span><a>en</a> | <a>fr</a>"
+            "</p></div><h1>Core Features</h1><p>body</p><div class='bottomlang'><p>"
+            "<a>en</a></p></div>",
+            "Core Features\n\nbody",
+        ),
         (
             "<main><div class='menu'>A menu in the content is content</div></main>",
             "A menu in the content is content",

@@ -28,10 +28,11 @@ _ALWAYS_DROP = _tags("script style noscript template svg title select button")
 _CHROME = _tags("header footer aside")
 _CONTENT = _tags("main article section")
 _BOILERPLATE_ROLES = _tags("navigation banner contentinfo search")
-# DocBook's "navheader" / "navfooter" (Prev / Up / Next) and Javadoc's "topNav" / "subNav" too.
+# DocBook's "navheader" / "navfooter" (Prev / Up / Next), Javadoc's "topNav" / "subNav", and the
+# Apache manual's "toplang" / "bottomlang" ("Available Languages: en | fr | ko") too.
 _BOILERPLATE_TOKENS = _tags(
     "sphinxsidebar sphinxsidebarwrapper related navbar breadcrumb breadcrumbs navheader navfooter "
-    "topnav bottomnav subnav"
+    "topnav bottomnav subnav toplang bottomlang"
 )
 _CHROME_TOKENS = _tags(
     "footer sidebar toc menu mainmenu submenu searchmenu searchbox search tagline masthead topbar "
