@@ -22,6 +22,9 @@ MANUAL = {
         "</body></html>"
     ),
     "notes/CONTRIBUTING.md": "# How to help\n\nOpen an issue before a pull request.\n",
+    # a typesetter's en dash for "--"
+    "options.html": "<html><body><h1>Options</h1><p>Use –track-origins=yes to find where "
+    "uninitialised values come from.</p></body></html>",
     "connections.html": (
         "<html><head><title>Connection Settings</title></head><body><h1>max_connections</h1>"
         "<p>max_connections determines the maximum number of concurrent connections to the "
@@ -37,7 +40,14 @@ MANUAL = {
         ("What does os.path.join do?", ["os.path.join"]),
         ("Is SQLITE_MAX_COLUMN a compile-time limit?", ["SQLITE_MAX_COLUMN"]),
         ("What does pull.rebase do, and max_connections?", ["max_connections", "pull.rebase"]),
-        # prose, abbreviations, versions and a missing space after a full stop are no names
+        ("Which option kills the program, like --timeout=60?", ["--timeout"]),
+        (
+            "What is the default of maxRedirects and CacheMaxEntries?",
+            ["maxRedirects", "CacheMaxEntries"],
+        ),
+        # prose, abbreviations, versions and a missing space after a full stop are no names,
+        # nor a product's two-hump name or a short option
+        ("How do I publish JavaScript on GitHub? What does set -e do?", []),
         ("What is VACUUM for, e.g. on a busy table?", []),
         ("Does Python 3.11 ship it? I use git.Also bash.", []),
         ("How do I run a cron job nightly?", []),
@@ -57,6 +67,9 @@ def test_a_name_no_passage_holds_is_unmentioned_though_its_parts_are(manual: Pat
     # "pg" and "cron" are not the point: "cron" is in the manual, "pg_cron" is not
     assert unmentioned(session.index, "Can pg_cron run VACUUM nightly?") == ["pg_cron"]
     assert unmentioned(session.index, "What is the default for max_connections?") == []
+    # an option typeset with an en dash is the same option
+    assert unmentioned(session.index, "What does --track-origins cost?") == []
+    assert unmentioned(session.index, "What does --track-fds do?") == ["--track-fds"]
     # a file's name counts, though its text never writes it
     assert unmentioned(session.index, "What does CONTRIBUTING.md ask of me?") == []
 

@@ -4,8 +4,8 @@
 with the PostgreSQL manual, and "pg_cron" splits into "pg" and "cron", which the manual holds
 too. A quote about VACUUM would cover most of the question and be given as an answer about an
 extension the documents never name. A name written as code (joined by underscores, ``pg_cron``,
-``max_connections``, or by dots, ``os.path.join``, ``pull.rebase``) is not paraphrased the way
-prose is: when no passage holds it, the documents do not answer a question about it, and
+``max_connections``; by dots, ``os.path.join``, ``pull.rebase``; a long option, ``--timeout``; or
+in camel case, ``maxRedirects``, ``CacheMaxEntries``) is not paraphrased the way prose is: when no passage holds it, the documents do not answer a question about it, and
 askbrief says so by name instead of quoting what merely shares its parts.
 
 Only such code-like names count. A word of prose the corpus lacks ("Postgres" where the manual
@@ -31,26 +31,43 @@ _UNDERSCORED = re.compile(r"(?<![\w.\-])_*[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)
 # Joined by dots, each part two characters or more and lower-case after a dot, so that a missing
 # space after a full stop ("git.Also") and "e.g." are not names: os.path.join, core.autocrlf.
 _DOTTED = re.compile(r"(?<![\w.\-])[A-Za-z_]\w+(?:\.[a-z_]\w+)+(?![\w])")
+# A long command-line option: --timeout, --max-lock-depth (its "=value" left out).
+_OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+# Camel case starting in lower case (maxRedirects, readFileSync), or in upper case with three
+# humps or more (CacheMaxEntries): two humps are as often a product's name (JavaScript, GitHub),
+# which a question may use where the documents do not.
+_CAMEL = re.compile(
+    r"(?<![\w.])(?:[a-z]+(?:[A-Z][a-z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z0-9]+){2,})(?![\w])"
+)
+# Dashes a typesetter makes of "--" and "-" ("–timeout"), folded before names are compared.
+_DASHES = re.compile(r"[-‐‑‒–—]+")
 
 
 def code_names(question: str) -> list[str]:
     """The names written as code in ``question``, in order, each once."""
-    found = [m.group() for m in _UNDERSCORED.finditer(question)]
-    found += [m.group() for m in _DOTTED.finditer(question)]
+    found = [
+        m.group()
+        for pattern in (_UNDERSCORED, _DOTTED, _OPTION, _CAMEL)
+        for m in pattern.finditer(question)
+    ]
     return list(dict.fromkeys(found))
+
+
+def _fold(text: str) -> str:
+    return _DASHES.sub("-", text.lower())
 
 
 def _mentioned(index: SearchIndex, name: str) -> bool:
     terms = analyze(name)
     if not terms:
         return True  # nothing to look it up by; not this module's call
-    needle = name.lower()
-    if any(needle in hit.passage.text.lower() for hit in index.hits(terms, LOOKUP_DEPTH)):
+    needle = _fold(name)
+    if any(needle in _fold(hit.passage.text) for hit in index.hits(terms, LOOKUP_DEPTH)):
         return True
     # A file's own name or title ("What does CONTRIBUTING.md ask of me?") names it though its
     # text may not.
     return any(
-        needle in doc.source.lower().rsplit("/", 1)[-1] or needle in doc.title.lower()
+        needle in _fold(doc.source.rsplit("/", 1)[-1]) or needle in _fold(doc.title)
         for doc in index.docs
     )
 
