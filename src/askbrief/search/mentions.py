@@ -5,8 +5,9 @@ with the PostgreSQL manual, and "pg_cron" splits into "pg" and "cron", which the
 too. A quote about VACUUM would cover most of the question and be given as an answer about an
 extension the documents never name. A name written as code (joined by underscores, ``pg_cron``,
 ``max_connections``; by dots, ``os.path.join``, ``pull.rebase``; a long option, ``--timeout``; or
-in camel case, ``maxRedirects``, ``CacheMaxEntries``) is not paraphrased the way prose is: when no passage holds it, the documents do not answer a question about it, and
-askbrief says so by name instead of quoting what merely shares its parts.
+in camel case, ``maxRedirects``, ``CacheMaxEntries``) is not paraphrased the way prose is: when
+no passage holds it, the documents do not answer a question about it, and askbrief says so by
+name instead of quoting what merely shares its parts.
 
 Only such code-like names count. A word of prose the corpus lacks ("Postgres" where the manual
 says "PostgreSQL") may be the asker's wording for what the documents call otherwise; that is the
