@@ -307,6 +307,7 @@ class Session:
                     ranked,
                     query.context_terms,
                     quotes,
+                    never_named,
                 ),
             )
         return replace(

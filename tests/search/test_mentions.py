@@ -84,6 +84,17 @@ def test_the_answer_abstains_and_names_what_the_documents_never_mention(manual: 
     assert any(h.passage.source == "vacuum.html" for h in answer.hits)
 
 
+def test_the_explanation_says_the_name_is_why_it_abstained(manual: Path) -> None:
+    from askbrief.answers.explain import render_explanation
+
+    answer = Session(Settings(), manual).ask("Can pg_cron run VACUUM nightly?", explain=True)
+    assert answer.explanation is not None
+    assert answer.explanation["unmentioned"] == ["pg_cron"]
+    text = render_explanation(answer.explanation)
+    assert "askbrief abstained: the documents never mention “pg_cron”" in text
+    assert "no quote passed the rule" not in text
+
+
 def test_a_name_the_documents_hold_is_answered_as_usual(manual: Path) -> None:
     answer = Session(Settings(), manual).ask("What is the default value of max_connections?")
     assert not answer.abstained

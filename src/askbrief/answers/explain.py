@@ -49,8 +49,10 @@ def explanation(
     ranked: Sequence[Ranked],
     context_terms: Sequence[str],
     quotes: Sequence[Mapping[str, Any]],
+    unmentioned: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The whole explanation as plain JSON-ready data."""
+    """The whole explanation as plain JSON-ready data; ``unmentioned`` names the code-like names
+    the documents never hold, for which askbrief abstained (``search.mentions``)."""
     by_passage = {r.hit.passage.id: r for r in ranked}
     borrowed = set(context_terms)
     reasons = []
@@ -81,6 +83,7 @@ def explanation(
         "phrases": sorted(terms.phrases),
         "defines": sorted(terms.defines),
         "threshold": round(terms.answer_threshold, 3),
+        "unmentioned": list(unmentioned),
         "quotes": reasons,
     }
 
@@ -126,6 +129,9 @@ def render_explanation(expl: Mapping[str, Any]) -> str:
             lines.append(f"      {feats}")
         if q["also_in"]:
             lines.append(f"      same text also in {', '.join(q['also_in'])}")
-    if not expl["quotes"]:
+    if expl.get("unmentioned"):
+        names = ", ".join(f"“{n}”" for n in expl["unmentioned"])
+        lines.append(f"  askbrief abstained: the documents never mention {names}")
+    elif not expl["quotes"]:
         lines.append("  no quote passed the rule: askbrief abstained")
     return "\n".join(lines) + "\n"
