@@ -252,7 +252,10 @@ class Session:
         t1 = time.perf_counter()
         ranked, terms, query = self._rank(question, k, conversation)
         hits = [r.hit for r in ranked]
+        never_named = unmentioned(self.index, question)
         notices, self.partial = self.engine.take_notices()
+        if self.partial:
+            never_named = []  # a shard that was left out may hold the name
         t2 = time.perf_counter()
         if history is None:
             turns = conversation.turns[-MAX_HISTORY_TURNS:] if conversation is not None else []
@@ -274,7 +277,6 @@ class Session:
                 twins=self.index,
             )
 
-        never_named = unmentioned(self.index, question)
         if never_named:
             # A question about a name the documents never write ("pg_cron") is not answered from
             # passages that merely share its parts, by any backend (see search.mentions).

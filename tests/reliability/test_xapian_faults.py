@@ -161,3 +161,20 @@ def test_a_config_with_no_shards_or_a_bad_address_is_a_clear_error(
     assert main(["ask", "--config", str(config), Q]) == 1
     err = capsys.readouterr().err
     assert "engine.shards" in err and "is not tcp://host:port" in err and err.count("\n") == 1
+
+
+def test_with_a_shard_left_out_no_name_is_said_to_be_missing_from_the_documents(
+    pool: ServerPool, shards: list[Path], tmp_path: Path
+) -> None:
+    """The left-out shard may hold the name: askbrief cannot say the documents never mention
+    it, so the answer is the usual partial one."""
+    servers = [pool.serve(f) for f in shards]
+    settings: Any = xapian_settings(tmp_path, [[s.address] for s in servers], allow_partial=True)
+    session = Session(settings)
+    question = "Did Xi and Putin discuss trade_target_2024 at the summit?"
+    whole = session.ask(question)
+    assert whole.notices == ("the documents never mention “trade_target_2024”",)
+    servers[0].kill()
+    partial = session.ask(question)
+    assert partial.partial
+    assert not any("never mention" in n for n in partial.notices)
