@@ -6,6 +6,7 @@ answer (extractive, or from the configured LLM backend with checked citations).
 
 from __future__ import annotations
 
+import os
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -19,7 +20,7 @@ from .answers.explain import explanation
 from .cancel import CancelToken
 from .config import Settings
 from .conversations import Conversation
-from .documents.corpus import SUPPORTED_SUFFIXES
+from .documents.corpus import SUPPORTED_SUFFIXES, documents_folder
 from .errors import CorpusError, QuestionError
 from .resources import bundled_dir
 from .search.engines import Engine, SearchIndex, load_engine
@@ -215,6 +216,7 @@ class Session:
             index.opening,
             terms,
             n_passages=index.n_passages,
+            is_link=self._is_link,
         )
         if answer_type(question) in SUMMARY_TYPES:
             seen = {r.hit.passage.id for r in ranked}
@@ -223,6 +225,10 @@ class Session:
                 for i, hit in enumerate(summary_hits(index, terms.weights, seen), start=1)
             ]
         return ranked, terms, query
+
+    def _is_link(self, source: str) -> bool:
+        """Whether ``source`` is a symbolic link in the corpus folder on this machine."""
+        return os.path.islink(documents_folder(self.corpus_dir) / source)
 
     def ask(
         self,

@@ -50,6 +50,41 @@ def test_identical_and_near_identical_passages_collapse_into_the_best_copy() -> 
     assert [r.bm25_rank for r in ranked] == [1, 2]
 
 
+def test_a_copy_in_a_linked_file_gives_its_place_to_the_file_itself() -> None:
+    text = "KeepAliveTimeout sets how long the server waits for the next request."
+    hits = [
+        _hit(1, "da/mod/core.html", text, 5.0),
+        _hit(2, "de/mod/core.html", text, 5.0),
+        _hit(3, "en/mod/core.html", text, 5.0),
+        _hit(4, "en/mod/other.html", "Something else about timeouts entirely.", 4.0),
+    ]
+    links = {"da/mod/core.html", "de/mod/core.html"}
+    ranked = collapse_duplicates(hits, is_link=links.__contains__)
+    assert [r.hit.passage.source for r in ranked] == ["en/mod/core.html", "en/mod/other.html"]
+    assert sorted(ranked[0].also_in) == ["da/mod/core.html", "de/mod/core.html"]
+    assert [r.bm25_rank for r in ranked] == [1, 4]
+    # without knowing the links, the first copy stays
+    assert collapse_duplicates(hits)[0].hit.passage.source == "da/mod/core.html"
+
+
+def test_asking_a_folder_of_linked_pages_cites_the_real_file(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "manual", {"en/core.html": _page(), **OTHER})
+    (corpus / "da").mkdir()
+    (corpus / "da" / "core.html").symlink_to(Path("../en/core.html"))
+    settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "cache")}})
+    answer = Session(settings, corpus).ask("How long does the server wait for the next request?")
+    assert answer.citations and answer.citations[0].source == "en/core.html"
+    assert "da/core.html" in answer.citations[0].also_in
+
+
+def _page() -> str:
+    return (
+        "<html><head><title>Core</title></head><body><h1>KeepAliveTimeout</h1><p>The number "
+        "of seconds the server waits for the next request on a persistent connection before "
+        "closing it.</p></body></html>"
+    )
+
+
 def test_passages_that_merely_share_words_are_kept_apart() -> None:
     a = "The bridge links Blagoveshchensk and Heihe across the Amur river."
     b = "The bridge across the Amur river cost 19 billion roubles to build in four years."

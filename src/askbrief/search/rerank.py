@@ -19,6 +19,7 @@ The BM25 score stays on each hit; the explanation (ranks, cosine, fused score) r
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -67,9 +68,14 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD.findall(text))
 
 
-def collapse_duplicates(hits: Sequence[Hit]) -> list[Ranked]:
+def collapse_duplicates(
+    hits: Sequence[Hit], is_link: Callable[[str], bool] | None = None
+) -> list[Ranked]:
     """``hits`` (best first) with later identical or near-identical passages folded into the
-    first copy, which lists their sources in ``also_in``."""
+    first copy, which lists their sources in ``also_in``. With ``is_link``, a copy in a file that
+    is a link gives its place to the same text in a file that is not: the Apache manual's
+    untranslated pages are links into its English folder, and a quote is cited from
+    ``en/mod/core.html`` rather than ``da/mod/core.html``."""
     kept: list[tuple[Ranked, frozenset[str], list[str]]] = []
     for rank, hit in enumerate(hits, start=1):
         words = _words(hit.passage.text)
@@ -83,12 +89,22 @@ def collapse_duplicates(hits: Sequence[Hit]) -> list[Ranked]:
                 break
         if twin is None:
             kept.append((Ranked(hit, rank), words, []))
-        else:
-            sources = kept[twin][2]
-            if hit.passage.source != kept[twin][0].hit.passage.source and (
-                hit.passage.source not in sources
-            ):
-                sources.append(hit.passage.source)
+            continue
+        first, _, sources = kept[twin]
+        if (
+            is_link is not None
+            and words == kept[twin][1]
+            and math.isclose(hit.score, first.hit.score, rel_tol=1e-9)
+            and is_link(first.hit.passage.source)
+            and not is_link(hit.passage.source)
+        ):
+            # The same words at the same score: the file itself takes the link's place.
+            kept[twin] = (Ranked(hit, first.bm25_rank), words, sources)
+            hit = first.hit
+        if hit.passage.source != kept[twin][0].hit.passage.source and (
+            hit.passage.source not in sources
+        ):
+            sources.append(hit.passage.source)
     return [
         Ranked(r.hit, r.bm25_rank, also_in=tuple(sources)) if sources else r
         for r, _, sources in kept
@@ -238,11 +254,12 @@ def rerank(
     terms: QuestionTerms | None = None,
     *,
     n_passages: int = 0,
+    is_link: Callable[[str], bool] | None = None,
 ) -> list[Ranked]:
     """The best ``k`` of BM25's ``hits`` after the steps ``settings`` turn on; each hit carries
     the sources of its collapsed duplicates. ``opening`` gives a passage's page opening."""
     if settings.collapse_duplicates:
-        ranked = collapse_duplicates(hits)
+        ranked = collapse_duplicates(hits, is_link)
     else:
         ranked = [Ranked(h, i) for i, h in enumerate(hits, start=1)]
     model = embedder() if semantic_on(settings, n_passages) else None
