@@ -110,3 +110,21 @@ def test_no_backend_is_asked_about_a_name_the_documents_never_mention(manual: Pa
         assert answer.abstained
         assert answer.notices == ("the documents never mention “pg_cron”",)
         assert llm.requests == []
+
+
+def test_a_question_full_of_names_looks_up_only_the_first_few(manual: Path) -> None:
+    from askbrief.search.mentions import MAX_NAMES
+
+    session = Session(Settings(), manual)
+    names = [f"name_{i}" for i in range(300)]
+    searched: list[object] = []
+    index = session.index
+    real_hits = index.hits
+
+    def counting(terms: object, k: int, weights: object = None) -> object:
+        searched.append(terms)
+        return real_hits(terms, k)  # type: ignore[arg-type]
+
+    index.hits = counting  # type: ignore[method-assign]
+    assert unmentioned(index, " ".join(names) + "?") == names[:MAX_NAMES]
+    assert len(searched) == MAX_NAMES

@@ -22,10 +22,13 @@ from collections.abc import Sequence
 from .analysis import analyze
 from .engines.base import SearchIndex
 
-__all__ = ["LOOKUP_DEPTH", "code_names", "unmentioned", "unmentioned_notice"]
+__all__ = ["LOOKUP_DEPTH", "MAX_NAMES", "code_names", "unmentioned", "unmentioned_notice"]
 
 # Passages searched for a name's parts before concluding the corpus never writes the name whole.
 LOOKUP_DEPTH = 200
+# Names looked up at most, the first ones: each costs a search, and a question pasted full of
+# identifiers must not take seconds.
+MAX_NAMES = 8
 
 # Joined by underscores: pg_cron, max_connections, SQLITE_MAX_COLUMN, __init__.
 _UNDERSCORED = re.compile(r"(?<![\w.\-])_*[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+_*(?![\w])")
@@ -74,10 +77,10 @@ def _mentioned(index: SearchIndex, name: str) -> bool:
 
 
 def unmentioned(index: SearchIndex, question: str) -> list[str]:
-    """The code-like names of ``question`` that no passage of ``index`` holds and no document
-    is named or titled by. A passage that holds one ranks among the first ``LOOKUP_DEPTH`` for the
-    name's own parts, so those are the passages read."""
-    return [name for name in code_names(question) if not _mentioned(index, name)]
+    """The code-like names of ``question`` (the first ``MAX_NAMES``) that no passage of
+    ``index`` holds and no document is named or titled by. A passage that holds one ranks among
+    the first ``LOOKUP_DEPTH`` for the name's own parts, so those are the passages read."""
+    return [name for name in code_names(question)[:MAX_NAMES] if not _mentioned(index, name)]
 
 
 def unmentioned_notice(names: Sequence[str]) -> str:
