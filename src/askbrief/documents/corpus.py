@@ -31,6 +31,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "documents_folder",
     "is_named_text",
+    "reads_file",
     "load_document",
     "read_document_text",
     "scan_corpus",
@@ -67,8 +68,10 @@ def is_named_text(name: str) -> bool:
     return _NAMED_TEXT.fullmatch(name) is not None
 
 
-def _reads(name: str, suffix: str) -> bool:
-    return suffix in SUPPORTED_SUFFIXES or is_named_text(name)
+def reads_file(name: str) -> bool:
+    """Whether askbrief reads a file named ``name`` (no folder): by its suffix, or by a
+    conventional name (``is_named_text``). The scan and the folder watcher ask the same."""
+    return PurePosixPath(name).suffix.lower() in SUPPORTED_SUFFIXES or is_named_text(name)
 
 
 def documents_folder(root: Path) -> Path:
@@ -124,7 +127,7 @@ def scan_corpus(
                 continue  # hidden files and folders are private by convention
             source = prefix + entry.name
             suffix = PurePosixPath(entry.name).suffix.lower()
-            reportable = _reads(entry.name, suffix) or not suffix
+            reportable = reads_file(entry.name) or not suffix
             if not _utf8_name(entry.name):
                 # Sources travel as UTF-8 (JSON, the saved index); such a name cannot.
                 if reportable or entry.is_dir():
@@ -143,7 +146,7 @@ def scan_corpus(
                 elif (info.st_dev, info.st_ino) not in seen:
                     seen[(info.st_dev, info.st_ino)] = source + "/"
                     folders.append((entry.path, source + "/"))
-            elif _reads(entry.name, suffix):
+            elif reads_file(entry.name):
                 if not stat.S_ISREG(info.st_mode):
                     skipped.append(Skipped(source, "not a regular file"))
                 elif info.st_size > max_file_bytes:
@@ -162,7 +165,7 @@ def _scan_one_file(
 ) -> tuple[list[FileInfo], list[Skipped]]:
     """A corpus of one file, named by the user: a type askbrief does not read is an error."""
     suffix = path.suffix.lower()
-    if not _reads(path.name, suffix):
+    if not reads_file(path.name):
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise CorpusError(
             f"cannot read {path}: {suffix or 'a file without an extension'} is not a type "

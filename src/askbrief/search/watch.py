@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
-from ..documents.corpus import SUPPORTED_SUFFIXES, is_named_text
+from ..documents.corpus import reads_file
 from .library import IndexReport
 
 __all__ = ["DEBOUNCE_MS", "QUIET_MS", "refresh_notice", "watch_corpus"]
@@ -55,12 +55,9 @@ def watch_corpus(
             return False
         if any(part.startswith(".") for part in relative.parts):
             return False  # hidden files and folders are not indexed
-        suffix = relative.suffix.lower()
         # A folder (added, renamed or removed) may hold documents; a removed path may have been
         # one. Only a file that is there now, of a type askbrief does not read, is sure not to.
-        return (
-            suffix in SUPPORTED_SUFFIXES or is_named_text(relative.name) or not os.path.isfile(path)
-        )
+        return reads_file(relative.name) or not os.path.isfile(path)
 
     for changes in watch(
         base,

@@ -36,8 +36,8 @@ class SearchIndex(Protocol):
 
     @property
     def docs(self) -> Sequence[DocRecord]:
-        """Every live document; a document's passages have consecutive ids from
-        ``first_passage``."""
+        """Every live document, sorted by source; a document's passages have consecutive ids
+        from ``first_passage``."""
         ...
 
     def document_frequency(self, term: str) -> int: ...
