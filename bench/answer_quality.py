@@ -15,7 +15,10 @@ Everything runs in one process, each corpus opened once, so variants compare on 
 Sets whose corpus is not installed are skipped with a note (git docs: ``apt-get install git-doc``;
 the Python docs: ``apt-get install python3.11-doc``; SQLite's: ``apt-get install sqlite3-doc``;
 Bash's: ``apt-get install bash-doc``; the Debian Reference's:
-``apt-get install debian-reference-en``; PostgreSQL's: ``apt-get install postgresql-doc-15``).
+``apt-get install debian-reference-en``; PostgreSQL's: ``apt-get install postgresql-doc-15``;
+Node.js's: ``apt-get install nodejs-doc``; Valgrind's: ``apt-get install valgrind``; Apache's:
+``apt-get install apache2-doc``; Zsh's: ``apt-get install zsh-doc``; Vim's: ``apt-get install
+vim-doc``).
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ PG_DOCS = Path("/usr/share/doc/postgresql-doc-15/html")
 NODE_DOCS = Path("/usr/share/doc/nodejs")
 VALGRIND_DOCS = Path("/usr/share/doc/valgrind")
 APACHE_DOCS = Path("/usr/share/doc/apache2-doc/manual")
+ZSH_DOCS = Path("/usr/share/doc/zsh-common/html")
+VIM_DOCS = Path("/usr/share/doc/vim/html")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -65,6 +70,8 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Node.js docs": (NODE_DOCS, REPO / "bench" / "nodedocs_questions.jsonl", False),
     "Valgrind manual": (VALGRIND_DOCS, REPO / "bench" / "valgrind_questions.jsonl", False),
     "Apache manual": (APACHE_DOCS, REPO / "bench" / "apache_questions.jsonl", False),
+    "Zsh manual": (ZSH_DOCS, REPO / "bench" / "zsh_questions.jsonl", False),
+    "Vim help": (VIM_DOCS, REPO / "bench" / "vim_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
