@@ -28,7 +28,8 @@ from .search.followup import FollowupQuery, plan_query, search
 from .search.index import Index
 from .search.library import IndexReport, Progress, cache_root
 from .search.mentions import unmentioned, unmentioned_notice
-from .search.rerank import Ranked, rerank
+from .search.rerank import Ranked, rerank, semantic_on
+from .search.semantic import embedder
 from .search.summaries import summary_hits
 from .search.terms import QuestionTerms
 from .types import Answer, Hit, Timings
@@ -172,11 +173,13 @@ class Session:
         """The search for ``question``: its own terms, plus context when it continues
         ``conversation`` (see ``askbrief.search.followup``)."""
         turns = conversation.turns if conversation is not None else []
+        index = self.planning_index
         return plan_query(
             question,
             turns,
-            self.planning_index,
+            index,
             cited_here=conversation is not None and self.is_corpus_of(conversation),
+            model=embedder() if semantic_on(self.settings.search, index.n_passages) else None,
         )
 
     def is_corpus_of(self, conversation: Conversation) -> bool:

@@ -1,7 +1,8 @@
 """Why each quote was chosen: what ``ask --explain`` prints and ``--json --explain`` carries.
 
 Users trust what they can inspect. The explanation names the question's terms with their IDF
-weights (and which were borrowed from the conversation or are missing from the corpus), the
+weights (and which were borrowed from the conversation or are missing from the corpus, and the
+other forms and related words each is searched as), the
 answer type the question asks for, the coverage the abstain rule wants, and for each quote its
 passage's BM25 and fused ranks, the cosine of passage and question when the semantic signal is
 on, and the features its score was made of (``answers.quotes``).
@@ -75,6 +76,7 @@ def explanation(
                 "weight": round(w, 3),
                 "borrowed": t in borrowed,
                 "missing": t in terms.missing,
+                "also": list(terms.alternatives.get(t, ())),
             }
             for t, w in sorted(terms.weights.items(), key=lambda kv: -kv[1])
         ],
@@ -90,7 +92,8 @@ def explanation(
 
 def _term(t: Mapping[str, Any]) -> str:
     mark = " (borrowed)" if t["borrowed"] else " (not in the corpus)" if t["missing"] else ""
-    return f"{t['term']} {t['weight']:.2f}{mark}"
+    also = f" (also as {' / '.join(t['also'])})" if t.get("also") else ""
+    return f"{t['term']} {t['weight']:.2f}{mark}{also}"
 
 
 def render_explanation(expl: Mapping[str, Any]) -> str:

@@ -38,6 +38,8 @@ from ..types import Hit
 from .analysis import analyze, analyze_question, question_phrases
 from .index import DocRecord, Index, passage_terms
 from .morphology import alternatives, normalise_terms
+from .related_words import related_words
+from .semantic import StaticEmbedder
 from .terms import QuestionTerms, definition_terms
 
 __all__ = [
@@ -202,12 +204,22 @@ def _question_terms(turn: Turn) -> list[str]:
 
 
 def plan_query(
-    question: str, turns: Sequence[Turn], index: Index, *, cited_here: bool = True
+    question: str,
+    turns: Sequence[Turn],
+    index: Index,
+    *,
+    cited_here: bool = True,
+    model: StaticEmbedder | None = None,
 ) -> FollowupQuery:
     """The search for ``question`` after ``turns`` (oldest first). ``cited_here`` says whether
-    the turns' citations point into this index (False when the conversation moved corpus)."""
+    the turns' citations point into this index (False when the conversation moved corpus). With
+    ``model`` (the semantic signal is on), a word the corpus almost never uses is searched as the
+    corpus's words for it too (``search.related_words``)."""
     own = normalise_terms(analyze_question(question), index.document_frequency)
-    alts = alternatives(question, index.document_frequency)
+    alts = dict(alternatives(question, index.document_frequency))
+    if model is not None:
+        for term, related in related_words(question, index.document_frequency, model).items():
+            alts[term] = tuple(dict.fromkeys((*alts.get(term, ()), *related)))
     phrases = tuple(p for p in question_phrases(question) if index.document_frequency(p) > 0)
     defines = tuple(
         d for d in definition_terms(question, index.term_idf) if index.document_frequency(d) > 0

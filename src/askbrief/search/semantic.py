@@ -14,6 +14,7 @@ vectors equal ``WordLlama.load(cache_dir=<package>, disable_download=True).embed
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -33,6 +34,9 @@ MODEL = "l2_supercat"
 WEIGHTS = f"weights/{MODEL}_256.safetensors"
 TOKENIZER = f"tokenizers/{MODEL}_tokenizer_config.json"
 _MAX_CHARS = 4000  # a passage's first few thousand characters say what it is about
+# Tokens that are a whole lower-case word of three letters or more ("▁folder"): the words
+# ``similar_words`` compares; word pieces ("op" of "chop") say too little on their own.
+_WORD_TOKEN = re.compile(r"▁([a-z]{3,})")
 
 
 def _package_dir() -> Path | None:
@@ -63,6 +67,7 @@ class StaticEmbedder:
                 f.get_tensor("embedding.weight"), dtype=np.float32
             )
         self._lock = threading.Lock()  # a Tokenizer is not to be shared across threads at once
+        self._words: tuple[dict[str, int], list[str], NDArray[np.float32]] | None = None
 
     @property
     def dim(self) -> int:
@@ -90,6 +95,38 @@ class StaticEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
+
+    def similar_words(self, word: str, k: int, min_cosine: float) -> list[tuple[str, float]]:
+        """Up to ``k`` whole words whose vectors are closest to ``word``'s, with at least
+        ``min_cosine``, closest first ("folder": "folders", "directory", "directories"); none
+        when ``word`` is not one whole token. The vectors are centred on the words' mean first:
+        raw static vectors share a common direction that makes number words ("eight", "six")
+        look close to everything."""
+        position, names, vectors = self._word_table()
+        at = position.get(word)
+        if at is None:
+            return []
+        sims = vectors @ vectors[at]
+        sims[at] = -1.0
+        top = np.argsort(-sims)[:k]
+        return [(names[i], float(sims[i])) for i in top if sims[i] >= min_cosine]
+
+    def _word_table(self) -> tuple[dict[str, int], list[str], NDArray[np.float32]]:
+        """The whole-word tokens, their places and their centred unit vectors (built once)."""
+        with self._lock:
+            if self._words is None:
+                words = sorted(
+                    (m.group(1), i)
+                    for t, i in self._tokenizer.get_vocab().items()
+                    if (m := _WORD_TOKEN.fullmatch(t))
+                )
+                names = [w for w, _ in words]
+                vectors = self._table[np.fromiter((i for _, i in words), np.int64, len(words))]
+                vectors = vectors - vectors.mean(axis=0)
+                norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+                np.divide(vectors, norms, out=vectors, where=norms > 0)
+                self._words = ({w: i for i, w in enumerate(names)}, names, vectors)
+            return self._words
 
 
 _load_lock = threading.Lock()
