@@ -4,8 +4,9 @@
 with the PostgreSQL manual, and "pg_cron" splits into "pg" and "cron", which the manual holds
 too. A quote about VACUUM would cover most of the question and be given as an answer about an
 extension the documents never name. A name written as code (joined by underscores, ``pg_cron``,
-``max_connections``; by dots, ``os.path.join``, ``pull.rebase``; a long option, ``--timeout``; or
-in camel case, ``maxRedirects``, ``CacheMaxEntries``) is not paraphrased the way prose is: when
+``max_connections``; by dots, ``os.path.join``, ``pull.rebase``, but not a file name such as
+``report.txt``, which is most often the asker's own file; a long option, ``--timeout``; or in
+camel case, ``maxRedirects``, ``CacheMaxEntries``) is not paraphrased the way prose is: when
 no passage holds it, the documents do not answer a question about it, and askbrief says so by
 name instead of quoting what merely shares its parts.
 
@@ -35,6 +36,14 @@ _UNDERSCORED = re.compile(r"(?<![\w.\-])_*[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)
 # Joined by dots, each part two characters or more and lower-case after a dot, so that a missing
 # space after a full stop ("git.Also") and "e.g." are not names: os.path.join, core.autocrlf.
 _DOTTED = re.compile(r"(?<![\w.\-])[A-Za-z_]\w+(?:\.[a-z_]\w+)+(?![\w])")
+# A file name is most often the asker's own file ("chop the extension off a filename, e.g.
+# report.txt"), not something the documents would name: a dotted name ending in one of these.
+_FILE_SUFFIX = re.compile(
+    r"\.(?:txt|md|rst|html?|xml|json|ya?ml|toml|ini|cfg|conf|csv|tsv|log|c|h|cc|cpp|hpp|py|js|"
+    r"ts|rb|go|rs|java|sh|sql|db|sqlite|tar|gz|tgz|bz2|xz|zip|pdf|docx?|xlsx?|png|jpe?g|gif|svg|"
+    r"mp3|mp4|bak|tmp|out|dat|bin)$",
+    re.I,
+)
 # A long command-line option: --timeout, --max-lock-depth (its "=value" left out).
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 # Camel case starting in lower case (maxRedirects, readFileSync), or in upper case with three
@@ -48,11 +57,12 @@ _DASHES = re.compile(r"[-‐‑‒–—]+")
 
 
 def code_names(question: str) -> list[str]:
-    """The names written as code in ``question``, in order, each once."""
+    """The names written as code in ``question``, in order, each once; not file names."""
     found = [
         m.group()
         for pattern in (_UNDERSCORED, _DOTTED, _OPTION, _CAMEL)
         for m in pattern.finditer(question)
+        if not (pattern is _DOTTED and _FILE_SUFFIX.search(m.group()))
     ]
     return list(dict.fromkeys(found))
 
