@@ -35,6 +35,16 @@ from askbrief.answers.answer_type import AnswerType, answer_type, continues_prev
         ("What is a bare repository?", AnswerType.DEFINITION),
         ("What exactly is a git submodule?", AnswerType.DEFINITION),
         ("Tell me about the bridge.", AnswerType.OTHER),
+        # the sentence that asks decides, not the one that sets the scene
+        (
+            "When I split the screen, the new file shows up on the left. Can I make it open on "
+            "the right?",
+            AnswerType.YES_NO,
+        ),
+        ("When I run git pull, which branch does it merge?", AnswerType.NAMED),
+        ("My build got slow. Why does ccache miss?", AnswerType.REASON),
+        ("What happens to my tabs? Do they become spaces?", AnswerType.CONSEQUENCE),
+        ("How do I chop the extension off, e.g. report.txt?", AnswerType.PROCEDURE),
     ],
 )
 def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerType) -> None:
