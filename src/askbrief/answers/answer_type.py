@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from ..search.analysis import asks_how_much
+from ..search.analysis import asking_part, asks_how_much
 
 __all__ = [
     "SUMMARY_TYPES",
@@ -196,29 +196,6 @@ _CONTINUES = re.compile(
     r"the\s+former|then|thus|therefore|however|otherwise|instead|also|so|hence|in\s+that\s+case)\b",
     _Q,
 )
-
-
-# Where a question of several sentences asks: the sentence that ends in "?", after another
-# ("When I split the screen, the new file shows up on the left. Can I make it open on the
-# right?"); a capital must follow the stop, so "e.g. report.txt" splits nothing.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'“(]*[A-Z])")
-# A leading clause that sets the scene for the question after its comma ("When I run git pull,
-# which branch does it merge?"): the question is what follows.
-_SCENE = re.compile(
-    r"^\W*(?:when|whenever|if|once|after|before|while)\b[^,?]{0,120},\s*(?=(?:what|which|who|whom|"
-    r"whose|why|how|where|when|can|could|does|do|did|is|are|was|were|will|would|should|may|"
-    r"must|has|have)\b)",
-    re.I,
-)
-
-
-def asking_part(question: str) -> str:
-    """The part of ``question`` that asks: its first sentence that ends in "?" (its last sentence
-    when none does), less a leading clause that only sets the scene."""
-    sentences = [s for s in _SENTENCE_BREAK.split(question.strip()) if s.strip()]
-    asking = [s for s in sentences if s.rstrip().endswith("?")]
-    part = asking[0] if asking else (sentences or [question])[-1]
-    return _SCENE.sub("", part, count=1)
 
 
 def answer_type(question: str) -> AnswerType:
