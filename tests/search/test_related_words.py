@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from askbrief.config import SearchSettings, Settings
+from askbrief.search.analysis import analyze
 from askbrief.search.related_words import RARE_PASSAGES, related_words
 from askbrief.search.semantic import StaticEmbedder, embedder, semantic_available
 from askbrief.session import Session
@@ -86,3 +87,25 @@ def test_the_question_in_the_askers_words_is_answered_from_the_documents_words(
     # with the semantic signal off, "folder" is only itself, and the documents never say it
     off = Session(Settings(search=SearchSettings(semantic=False)), manual).ask(QUESTION)
     assert off.abstained
+
+
+def test_a_question_full_of_rare_words_looks_up_only_the_first_few(model: StaticEmbedder) -> None:
+    from askbrief.search.related_words import MAX_WORDS
+
+    words = "folder lag timestamp duplicates remember delay slow fix eat rename ages cheap".split()
+    looked_up: list[str] = []
+
+    class Counting:
+        def similar_words(self, word: str, k: int, min_cosine: float) -> list[tuple[str, float]]:
+            looked_up.append(word)
+            return model.similar_words(word, k, min_cosine)
+
+    rare = {t for w in words for t in analyze(w)}
+    related = related_words(
+        " ".join(words) + "?",
+        lambda t: 1 if t in rare else 40,
+        Counting(),  # type: ignore[arg-type]
+    )
+    assert MAX_WORDS < len(words)
+    assert looked_up == words[:MAX_WORDS]
+    assert "directori" in related["folder"]

@@ -27,11 +27,14 @@ from collections.abc import Callable, Mapping
 from .analysis import analyze
 from .semantic import StaticEmbedder
 
-__all__ = ["MIN_COSINE", "PER_WORD", "RARE_PASSAGES", "related_words"]
+__all__ = ["MAX_WORDS", "MIN_COSINE", "PER_WORD", "RARE_PASSAGES", "related_words"]
 
 RARE_PASSAGES = 10
 MIN_COSINE = 0.55
 PER_WORD = 3
+# Rare words looked up at most, the first ones: each costs a dozen document-frequency lookups (a
+# round trip each to remote shards), and a question pasted full of odd words must stay fast.
+MAX_WORDS = 8
 _NEAREST = 12  # neighbours looked at per word, before those the corpus lacks are dropped
 _WORD = re.compile(r"[a-z]+")
 
@@ -39,14 +42,19 @@ _WORD = re.compile(r"[a-z]+")
 def related_words(
     question: str, df: Callable[[str], int], model: StaticEmbedder
 ) -> Mapping[str, tuple[str, ...]]:
-    """For each term of ``question`` that at most ``RARE_PASSAGES`` passages hold, the terms of
-    the corpus's words closest to it in meaning (often none)."""
+    """For each term of ``question`` that at most ``RARE_PASSAGES`` passages hold (the first
+    ``MAX_WORDS`` such terms), the terms of the corpus's words closest to it in meaning (often
+    none)."""
     out: dict[str, tuple[str, ...]] = {}
+    looked_up: set[str] = set()
     for word in dict.fromkeys(_WORD.findall(question.lower())):
         terms = analyze(word)
-        if len(terms) != 1 or terms[0] in out or df(terms[0]) > RARE_PASSAGES:
+        if len(terms) != 1 or terms[0] in looked_up or df(terms[0]) > RARE_PASSAGES:
             continue
+        if len(looked_up) == MAX_WORDS:
+            break
         term = terms[0]
+        looked_up.add(term)
         found: list[str] = []
         for near, _ in model.similar_words(word, _NEAREST, MIN_COSINE):
             near_terms = analyze(near)
