@@ -152,11 +152,11 @@ class FollowupQuery:
 
 
 def find_document(index: Index, source: str) -> DocRecord | None:
-    """The live document ``source`` of ``index``, if it is indexed."""
-    for doc in index.docs:
-        if doc.source == source:
-            return doc
-    return None
+    """The live document ``source`` of ``index``, if it is indexed (a binary search: an index's
+    documents are sorted by source)."""
+    docs = index.docs
+    i = bisect.bisect_left(docs, source, key=lambda d: d.source)
+    return docs[i] if i < len(docs) and docs[i].source == source else None
 
 
 def locate_passage(
