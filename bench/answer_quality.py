@@ -18,7 +18,7 @@ Bash's: ``apt-get install bash-doc``; the Debian Reference's:
 ``apt-get install debian-reference-en``; PostgreSQL's: ``apt-get install postgresql-doc-15``;
 Node.js's: ``apt-get install nodejs-doc``; Valgrind's: ``apt-get install valgrind``; Apache's:
 ``apt-get install apache2-doc``; Zsh's: ``apt-get install zsh-doc``; Vim's: ``apt-get install
-vim-doc``).
+vim-doc``; Postfix's: ``apt-get install postfix-doc``; FFmpeg's: ``apt-get install ffmpeg-doc``).
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ VALGRIND_DOCS = Path("/usr/share/doc/valgrind")
 APACHE_DOCS = Path("/usr/share/doc/apache2-doc/manual")
 ZSH_DOCS = Path("/usr/share/doc/zsh-common/html")
 VIM_DOCS = Path("/usr/share/doc/vim/html")
+POSTFIX_DOCS = Path("/usr/share/doc/postfix/html")
+FFMPEG_DOCS = Path("/usr/share/doc/ffmpeg/manual")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -72,6 +74,8 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Apache manual": (APACHE_DOCS, REPO / "bench" / "apache_questions.jsonl", False),
     "Zsh manual": (ZSH_DOCS, REPO / "bench" / "zsh_questions.jsonl", False),
     "Vim help": (VIM_DOCS, REPO / "bench" / "vim_questions.jsonl", False),
+    "Postfix docs": (POSTFIX_DOCS, REPO / "bench" / "postfix_questions.jsonl", False),
+    "FFmpeg manual": (FFMPEG_DOCS, REPO / "bench" / "ffmpeg_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
