@@ -42,7 +42,7 @@ def test_question_framing_is_not_a_search_term() -> None:
     assert "long" in analyze_question("How do I get psql to print how long each query took?")
 
 
-def test_hedges_what_happens_end_up_and_a_passive_get_are_question_framing() -> None:
+def test_hedges_what_happens_end_up_a_passive_get_and_have_got_are_question_framing() -> None:
     assert analyze_question("How do I rebuild an index that I think got corrupted?") == [
         "rebuild",
         "index",
@@ -59,8 +59,17 @@ def test_hedges_what_happens_end_up_and_a_passive_get_are_question_framing() -> 
         "wait",
         "lock",
     ]
-    # "get" that is not an auxiliary stays
+    # "I've got" is "I have"
+    assert analyze_question("I've got a file with several audio tracks.") == [
+        "file",
+        "sever",
+        "audio",
+        "track",
+    ]
+    assert analyze_question("We have got two remotes") == ["two", "remot"]
+    # "get" that is not an auxiliary stays, and so does "got" for "became"
     assert "get" in analyze_question("How do I get the length of a string?")
+    assert "got" in analyze_question("My command line got really long.")
     assert "think" in analyze_question("What do the authors think of the plan?")
 
 

@@ -140,7 +140,9 @@ _QUESTION_FRAME = re.compile(
     # "end up waiting": the phrasal verb frames the verb after it
     r"\bend(?:s|ed)?\s+up(?=\s+\w+ing\b)|"
     # "got" or "get" before a participle is the passive's auxiliary ("got corrupted")
-    r"\b(?:got|get|gets|getting)(?=\s+\w+(?:ed|en)\b)",
+    r"\b(?:got|get|gets|getting)(?=\s+\w+(?:ed|en)\b)|"
+    # "I've got a file with…": "have got" is "have", a stop word
+    r"(?<=['’]ve\s)got\b|(?<=\bhave\s)got\b",
     re.IGNORECASE,
 )
 
