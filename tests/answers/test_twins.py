@@ -36,7 +36,12 @@ class _Index:
         self._hits = list(hits)
         self._passages = [h.passage for h in hits] + list(others)
         sources = sorted({p.source for p in self._passages})
-        self.docs = [SimpleNamespace(source=source) for source in sources]
+        self.docs = [
+            SimpleNamespace(
+                source=source, n_passages=sum(p.source == source for p in self._passages)
+            )
+            for source in sources
+        ]
 
     def term_idf(self, term: str) -> float:
         return float(len(term))
@@ -241,3 +246,65 @@ def test_asking_docs_shipped_as_markdown_and_html_cites_the_html(tmp_path: Path)
     assert "api/url.md" in first.also_in
     assert "`" not in first.quote and "[" not in first.quote
     assert read_document_text(corpus, "api/url.html")[first.start : first.end] == first.quote
+
+
+FS_TEXT = "fs.watch() Watch for changes on a file or directory. The listener gets two arguments."
+
+
+def _gathered(others: int) -> tuple[Candidate, list[Passage]]:
+    """A quote from api/all.html, whose copy is on api/fs.html; all.html holds ``others``
+    more passages of other pages."""
+    hit = Hit(_passage(1, "api/all.html", FS_TEXT, start=0), 3.0, ("api/fs.html",))
+    quote = FS_TEXT.split(" The listener")[0]
+    filler = [
+        _passage(10 + i, "api/all.html", f"Page {i} says something else.", 1000 * (i + 1))
+        for i in range(others)
+    ]
+    return Candidate(hit, 0, len(quote), quote, frozenset(), Features(coverage=1.0)), filler
+
+
+def test_a_quote_from_a_page_gathering_every_page_is_cited_from_the_page_devoted_to_it() -> None:
+    cand, filler = _gathered(others=5)
+    page = Hit(_passage(7, "api/fs.html", FS_TEXT, start=200), 2.0)
+    twin = text_twin(cand, _Index([page], filler))
+    assert twin is not None
+    assert twin.hit.passage.source == "api/fs.html"
+    assert FS_TEXT[twin.start - 200 : twin.end - 200] == twin.quote == cand.quote
+    assert twin.hit.also_in == ("api/all.html",)
+
+
+def test_a_page_not_much_longer_than_its_copy_keeps_the_quote() -> None:
+    """Two pages that share an included section (git's shared option lists) are not one
+    gathering the other: the quote stays where it was found."""
+    cand, filler = _gathered(others=1)
+    page = Hit(_passage(7, "api/fs.html", FS_TEXT, start=200), 2.0)
+    assert text_twin(cand, _Index([page], filler)) is None
+
+
+def test_asking_docs_with_an_all_in_one_page_cites_the_topic_page(tmp_path: Path) -> None:
+    topics = {
+        "fs": "fs.watch() watches for changes on a file or directory and calls the listener.",
+        "net": "net.createServer() creates a new TCP or IPC server and returns it.",
+        "dns": "dns.lookup() resolves a host name into the first found IPv4 or IPv6 address.",
+        "os": "os.cpus() returns an array of objects describing each logical CPU core.",
+    }
+
+    def page(title: str, body: str) -> str:
+        return f"<h1>{title}</h1><p>{body}</p>"
+
+    pages = {
+        f"api/{name}.html": f"<html><head><title>{name}</title></head><body>"
+        + page(name, text)
+        + "</body></html>"
+        for name, text in topics.items()
+    }
+    gathered = "".join(page(name, text) for name, text in topics.items())
+    pages["api/all.html"] = f"<html><head><title>All</title></head><body>{gathered}</body></html>"
+    corpus = write_corpus(tmp_path / "corpus", pages)
+    settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "cache")}})
+    answer = Session(settings, corpus).ask("How do I watch a directory for changes?")
+    assert not answer.abstained
+    first = answer.citations[0]
+    assert first.source == "api/fs.html"
+    assert "api/all.html" in first.also_in
+    assert read_document_text(corpus, "api/fs.html")[first.start : first.end] == first.quote

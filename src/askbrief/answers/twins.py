@@ -12,8 +12,11 @@ same words in the same order: there the quote is the file's own text at the cite
 anyone (or any checker) who opens the file finds it, and it reads without the PDF's page breaks
 and hyphenation. A quote taken from a markup file is cited from the page rendered from it, when
 the corpus holds that page: it reads as the page does, without backticks, link brackets and
-emphasis marks ("[`url.parse()`][] behavior…" is "url.parse() behavior…"). The other file stays
-named in the citation's ``also_in``.
+emphasis marks ("[`url.parse()`][] behavior…" is "url.parse() behavior…"). And a quote taken
+from a page that gathers every page (FFmpeg's ``ffmpeg-all.html``, Node's ``all.html``: at least
+``GATHERING_RATIO`` times as long as another page of the same kind holding the quote's passage)
+is cited from that other page, the one devoted to what it says. The other file stays named in
+the citation's ``also_in``.
 
 The copy may split the text where the first file runs on (an HTML page starts a passage at each
 heading), so a copy's passage is read with the passages either side that touch it.
@@ -54,11 +57,16 @@ ANCHOR_CHARS = 40
 MAX_RUN_ON = 200  # how far past the agreeing part the copy's sentence may end
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 SEARCH_HITS = 10
+# A page this many times longer than another holding the same passage gathers many pages.
+GATHERING_RATIO = 3
 
 
 class _Named(Protocol):
     @property
     def source(self) -> str: ...
+
+    @property
+    def n_passages(self) -> int: ...
 
 
 class Searchable(Protocol):
@@ -95,11 +103,33 @@ def rendered_names(source: str) -> tuple[str, ...]:
     return (f"{base}.html", f"{base}.htm")
 
 
-def _indexed(index: Searchable, source: str) -> bool:
-    """Whether ``index`` holds ``source`` (its documents are sorted by source)."""
+def _document(index: Searchable, source: str) -> _Named | None:
+    """``index``'s document ``source``, if it holds it (its documents are sorted by source)."""
     docs = index.docs
     i = bisect.bisect_left(docs, source, key=lambda d: d.source)
-    return i < len(docs) and docs[i].source == source
+    return docs[i] if i < len(docs) and docs[i].source == source else None
+
+
+def _indexed(index: Searchable, source: str) -> bool:
+    return _document(index, source) is not None
+
+
+def _devoted_pages(index: Searchable, hit: Hit) -> set[str]:
+    """The pages among ``hit``'s other copies that are ``GATHERING_RATIO`` times shorter than
+    the hit's own: the hit's page gathers many (FFmpeg's ``ffmpeg-all.html``, Node's
+    ``all.html``), and a reader wants the page devoted to what the passage says."""
+    here = _document(index, hit.passage.source)
+    if here is None:
+        return set()
+    suffix = PurePosixPath(hit.passage.source).suffix.lower()
+    pages = set()
+    for source in hit.also_in:
+        if PurePosixPath(source).suffix.lower() != suffix:
+            continue  # a page of another kind (the markup it was rendered from) is not it
+        doc = _document(index, source)
+        if doc is not None and here.n_passages >= GATHERING_RATIO * doc.n_passages:
+            pages.add(source)
+    return pages
 
 
 def is_extracted(source: str) -> bool:
@@ -151,11 +181,13 @@ def _widen(text: str, a: int, b: int, quote: str) -> tuple[int, int]:
 def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
     """``cand`` cited from a passage of another file that holds the same words: for a quote
     from an extracted (PDF, Word, EPUB) document, a text or HTML file's; for a quote from a
-    markup file, the page rendered from it, when the index holds that page. Else None."""
+    markup file, the page rendered from it, when the index holds that page; for a quote from a
+    page gathering many, a page devoted to it among its passage's copies. Else None."""
     source = cand.hit.passage.source
     pages: set[str] | None = None  # the only sources a copy may come from, when not any text
     if not is_extracted(source):
         pages = {name for name in rendered_names(source) if _indexed(index, name)}
+        pages = pages or _devoted_pages(index, cand.hit)
         if not pages:
             return None
     key, _ = _folded(cand.quote)
