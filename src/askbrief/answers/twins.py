@@ -28,7 +28,6 @@ quoted, so the quote is always verbatim from the file it cites.
 
 from __future__ import annotations
 
-import bisect
 import os
 import re
 import unicodedata
@@ -38,6 +37,7 @@ from pathlib import PurePosixPath
 from typing import Protocol
 
 from ..search.analysis import analyze
+from ..search.followup import find_document
 from ..types import Hit, Passage
 from .quotes import Candidate
 
@@ -103,22 +103,15 @@ def rendered_names(source: str) -> tuple[str, ...]:
     return (f"{base}.html", f"{base}.htm")
 
 
-def _document(index: Searchable, source: str) -> _Named | None:
-    """``index``'s document ``source``, if it holds it (its documents are sorted by source)."""
-    docs = index.docs
-    i = bisect.bisect_left(docs, source, key=lambda d: d.source)
-    return docs[i] if i < len(docs) and docs[i].source == source else None
-
-
 def _indexed(index: Searchable, source: str) -> bool:
-    return _document(index, source) is not None
+    return find_document(index, source) is not None
 
 
 def _devoted_pages(index: Searchable, hit: Hit) -> set[str]:
     """The pages among ``hit``'s other copies that are ``GATHERING_RATIO`` times shorter than
     the hit's own: the hit's page gathers many (FFmpeg's ``ffmpeg-all.html``, Node's
     ``all.html``), and a reader wants the page devoted to what the passage says."""
-    here = _document(index, hit.passage.source)
+    here = find_document(index, hit.passage.source)
     if here is None:
         return set()
     suffix = PurePosixPath(hit.passage.source).suffix.lower()
@@ -126,7 +119,7 @@ def _devoted_pages(index: Searchable, hit: Hit) -> set[str]:
     for source in hit.also_in:
         if PurePosixPath(source).suffix.lower() != suffix:
             continue  # a page of another kind (the markup it was rendered from) is not it
-        doc = _document(index, source)
+        doc = find_document(index, source)
         if doc is not None and here.n_passages >= GATHERING_RATIO * doc.n_passages:
             pages.add(source)
     return pages

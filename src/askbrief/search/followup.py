@@ -30,6 +30,7 @@ import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -151,7 +152,21 @@ class FollowupQuery:
         return replace(own, weights=weights, borrowed=frozenset(self.context) - own.weights.keys())
 
 
-def find_document(index: Index, source: str) -> DocRecord | None:
+class _Sourced(Protocol):
+    @property
+    def source(self) -> str: ...
+
+
+_Doc = TypeVar("_Doc", bound=_Sourced)
+_DocOut = TypeVar("_DocOut", bound=_Sourced, covariant=True)
+
+
+class _HasDocs(Protocol[_DocOut]):
+    @property
+    def docs(self) -> Sequence[_DocOut]: ...
+
+
+def find_document(index: _HasDocs[_Doc], source: str) -> _Doc | None:
     """The live document ``source`` of ``index``, if it is indexed (a binary search: an index's
     documents are sorted by source)."""
     docs = index.docs
