@@ -210,7 +210,10 @@ class Session:
         k = k or self.settings.answer.k
         index = self.planning_index
         candidates = search(index, query, max(k, self.settings.search.candidates))
-        terms = query.question_terms(index, question)
+        # Where the semantic signal is on, its vocabulary tells an everyday word the corpus lacks
+        # ("office") from a name ("certbot"): see QuestionTerms.answer_threshold.
+        model = embedder() if semantic_on(self.settings.search, index.n_passages) else None
+        terms = query.question_terms(index, question, model.is_word if model else None)
         ranked = rerank(
             question,
             candidates,

@@ -108,6 +108,41 @@ def test_a_long_question_keeps_its_lower_threshold_for_one_incidental_missing_wo
     assert _terms({"lemon": 8.6, "pie": 8.6, "recip": 3.0}, set()).answer_threshold == MIN_COVERAGE
 
 
+def test_an_everyday_word_the_corpus_lacks_is_an_aside_whatever_its_share() -> None:
+    """ "Can I use HAProxy as the forward proxy that the browsers in our office use to reach the
+    internet?": the manual never says "office", which weighs 30% of the question, yet the asker's
+    workplace is not what is asked about. A name is: "Docker", "certbot"."""
+    weights = {"forward": 3.0, "proxi": 2.0, "browser": 3.0, "reach": 2.0, "internet": 2.0}
+    everyday = {"office", "docker"}  # whole words of the vocabulary; "certbot" is not
+
+    def terms(question: str, missing: str) -> QuestionTerms:
+        return QuestionTerms.of(
+            [*weights, missing],
+            lambda t: 5.0 if t == missing else weights.get(t, 1.0),
+            question,
+            found=lambda t: t != missing,
+            is_word=everyday.__contains__,
+        )
+
+    office = terms("Can I use it as the forward proxy the browsers in our office use?", "offic")
+    assert office.everyday == {"offic"}
+    assert office.answer_threshold == 1 / 3
+    # a name, capitalised or not a whole word, is what the question is about
+    for question, missing in [
+        ("Can I use it as the forward proxy the browsers in our Docker use?", "docker"),
+        ("Can I use it as the forward proxy the browsers in our certbot use?", "certbot"),
+    ]:
+        assert terms(question, missing).answer_threshold == MIN_COVERAGE, question
+    # without the vocabulary, the share decides as before
+    plain = QuestionTerms.of(
+        [*weights, "offic"],
+        lambda t: 5.0 if t == "offic" else weights[t],
+        "… in our office use?",
+        found=lambda t: t != "offic",
+    )
+    assert plain.everyday == frozenset() and plain.answer_threshold == MIN_COVERAGE
+
+
 def test_only_stop_words_abstain_with_a_notice(seeds_session: Session) -> None:
     answer = seeds_session.ask("what is the of and?")
     assert answer.abstained

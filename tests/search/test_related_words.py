@@ -109,3 +109,22 @@ def test_a_question_full_of_rare_words_looks_up_only_the_first_few(model: Static
     assert len(words) > MAX_WORDS
     assert looked_up == words[:MAX_WORDS]
     assert "directori" in related["folder"]
+
+
+def test_with_the_semantic_signal_on_an_everyday_word_the_corpus_lacks_is_told_from_a_name(
+    tmp_path: Path,
+) -> None:
+    manual = write_corpus(tmp_path / "manual", MANUAL)
+    on = Session(Settings(search=SearchSettings(semantic=True)), manual)
+    question = "Can I type the name of a directory at the office to change into it?"
+    _, terms = on.rank(question)
+    assert terms.missing == {"offic"} and terms.everyday == {"offic"}
+    explanation = on.ask(question, explain=True).explanation
+    assert explanation is not None
+    office = next(t for t in explanation["terms"] if t["term"] == "offic")
+    assert office["missing"] and office["everyday"]
+    _, terms = on.rank("Can I type the name of a directory at the Office to change into it?")
+    assert terms.everyday == frozenset()
+    off = Session(Settings(search=SearchSettings(semantic=False)), manual)
+    _, terms = off.rank("Can I type the name of a directory at the office to change into it?")
+    assert terms.missing == {"offic"} and terms.everyday == frozenset()

@@ -69,3 +69,12 @@ def test_close_meanings_score_higher_than_unrelated_ones(tmp_path: Path) -> None
         ]
     )
     assert q @ near > q @ far
+
+
+def test_everyday_words_are_whole_words_of_the_vocabulary() -> None:
+    model = embedder()
+    assert model is not None
+    assert model.is_word("office") and model.is_word("catch")
+    # names and jargon come in pieces; short words are not looked at
+    assert not model.is_word("certbot") and not model.is_word("patroni")
+    assert not model.is_word("oh")

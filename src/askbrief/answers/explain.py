@@ -76,6 +76,7 @@ def explanation(
                 "weight": round(w, 3),
                 "borrowed": t in borrowed,
                 "missing": t in terms.missing,
+                "everyday": t in terms.everyday,
                 "also": list(terms.alternatives.get(t, ())),
             }
             for t, w in sorted(terms.weights.items(), key=lambda kv: -kv[1])
@@ -92,6 +93,8 @@ def explanation(
 
 def _term(t: Mapping[str, Any]) -> str:
     mark = " (borrowed)" if t["borrowed"] else " (not in the corpus)" if t["missing"] else ""
+    if t.get("everyday"):
+        mark = " (not in the corpus; an everyday word, read as an aside)"
     also = f" (also as {' / '.join(t['also'])})" if t.get("also") else ""
     return f"{t['term']} {t['weight']:.2f}{mark}{also}"
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeVar
 
@@ -133,8 +133,11 @@ class FollowupQuery:
         """The borrowed terms, heaviest first (what ``--json`` reports)."""
         return tuple(sorted(self.context, key=lambda t: (-self.context[t], t)))
 
-    def question_terms(self, index: Index, question: str) -> QuestionTerms:
-        """What the composer weighs: own terms at their IDF, context terms at a share of it."""
+    def question_terms(
+        self, index: Index, question: str, is_word: Callable[[str], bool] | None = None
+    ) -> QuestionTerms:
+        """What the composer weighs: own terms at their IDF, context terms at a share of it.
+        ``is_word`` tells an everyday word from a name (``QuestionTerms.answer_threshold``)."""
         own = QuestionTerms.of(
             self.own,
             index.term_idf,
@@ -143,6 +146,7 @@ class FollowupQuery:
             found=lambda t: index.document_frequency(t) > 0,
             phrases=self.phrases,
             defines=self.defines,
+            is_word=is_word,
         )
         if not self.context:
             return own

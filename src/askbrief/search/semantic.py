@@ -111,6 +111,12 @@ class StaticEmbedder:
         top = np.argsort(-sims)[:k]
         return [(names[i], float(sims[i])) for i in top if sims[i] >= min_cosine]
 
+    def is_word(self, word: str) -> bool:
+        """Whether ``word`` (lower case) is one whole word of the model's vocabulary, three
+        letters or more: an everyday English word ("office", "catch"), not a name or jargon, which
+        the tokenizer splits into pieces ("cert" + "bot", "pat" + "roni")."""
+        return word in self._word_table()[0]
+
     def _word_table(self) -> tuple[dict[str, int], list[str], NDArray[np.float32]]:
         """The whole-word tokens, their places and their centred unit vectors (built once)."""
         with self._lock:

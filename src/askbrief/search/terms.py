@@ -24,8 +24,10 @@ HALF = 0.5
 LONG_QUESTION = 5
 LONG_THRESHOLD = 1 / 3
 # A long question keeps its lower threshold with one word the corpus lacks, when that word holds
-# less than this share of its weight: an aside ("so my CI test run fails"), not its subject.
+# less than this share of its weight: an aside ("so my CI test run fails"), not its subject. An
+# everyday word asked in lower case ("the browsers in our office") is an aside whatever its share.
 INCIDENTAL_SHARE = 0.2
+_ASKED_WORD = re.compile(r"[A-Za-z]+")
 CONTEXT_CREDIT = 0.5
 _NAMES_MIN = 0.15  # a heading must name at least this share of the question's weight
 # A heading that misses the keyword phrase a question names ("statement" for "the with
@@ -149,6 +151,24 @@ def title_terms(title: str) -> frozenset[str]:
     return frozenset(analyze(title) + label_phrases(title))
 
 
+def _everyday(
+    question: str, missing: frozenset[str], is_word: Callable[[str], bool] | None
+) -> frozenset[str]:
+    """The ``missing`` terms that ``question`` asks as an everyday word in lower case: "office"
+    in "the browsers in our office", not "Docker" (a name) nor "certbot" (not a whole word of
+    the vocabulary)."""
+    if is_word is None:
+        return frozenset()
+    return frozenset(
+        term
+        for word in _ASKED_WORD.findall(question)
+        if word.islower()
+        and len(found := analyze(word)) == 1
+        and (term := found[0]) in missing
+        and is_word(word)
+    )
+
+
 @dataclass(frozen=True)
 class QuestionTerms:
     """The question's distinct terms and the IDF weight of each (a missing term gets the most)."""
@@ -166,6 +186,8 @@ class QuestionTerms:
     phrases: frozenset[str] = frozenset()
     defines: frozenset[str] = frozenset()  # definition terms searched ("=submodul"), never weighed
     borrowed: frozenset[str] = frozenset()  # terms lent by earlier turns of a conversation
+    # missing terms asked as an everyday word in lower case ("office"): the asker's setting
+    everyday: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -177,7 +199,10 @@ class QuestionTerms:
         found: Callable[[str], bool] | None = None,
         phrases: Iterable[str] = (),
         defines: Iterable[str] = (),
+        is_word: Callable[[str], bool] | None = None,
     ) -> QuestionTerms:
+        """The weights of ``terms`` by ``idf``; ``found`` tells which terms the corpus holds, and
+        ``is_word`` which words are everyday English (``StaticEmbedder.is_word``)."""
         focus, words = question_focus(question)
         unique = list(dict.fromkeys(terms))
         missing = frozenset(t for t in unique if found is not None and not found(t))
@@ -190,6 +215,7 @@ class QuestionTerms:
             missing,
             phrases=frozenset(phrases),
             defines=frozenset(defines),
+            everyday=_everyday(question, missing, is_word) if len(missing) == 1 else frozenset(),
         )
 
     @property
@@ -201,7 +227,10 @@ class QuestionTerms:
         aside for a while", "accidentally") that an answer need not repeat. A question naming
         something the corpus never mentions gets no such credit, unless that is one word holding
         under ``INCIDENTAL_SHARE`` of the weight ("How do I get valgrind to return a non-zero
-        exit status when it finds errors, so my CI test run fails?" lacks only "CI")."""
+        exit status when it finds errors, so my CI test run fails?" lacks only "CI"), or an
+        everyday word asked in lower case ("Can I use HAProxy as the forward proxy that the
+        browsers in our office use?" lacks only "office"): a name ("certbot", "Docker") is what
+        the question is about."""
         own = len(self.weights) - len(self.borrowed & self.weights.keys())
         if own >= LONG_QUESTION and self._missing_is_incidental():
             return LONG_THRESHOLD
@@ -214,7 +243,7 @@ class QuestionTerms:
         if len(self.missing) > 1:
             return False
         (term,) = self.missing
-        return self.weights.get(term, 0.0) < INCIDENTAL_SHARE * self.total
+        return term in self.everyday or self.weights.get(term, 0.0) < INCIDENTAL_SHARE * self.total
 
     def opens_with_focus(self, quote: str) -> bool:
         """True when the quote defines the question's focus (see ``_defines``). Focus words that
