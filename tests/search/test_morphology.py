@@ -24,6 +24,21 @@ def test_comparatives_count_as_their_base_adjective(
     assert dict(alternatives(question, EVERYWHERE)) == expected
 
 
+def test_a_plural_snowball_stems_apart_from_its_singular_counts_as_it() -> None:
+    """Snowball stems "aliases" to "alias" but "alias" to "alia", so "What does :blackhole: do in
+    an aliases file?" missed the Exim manual's "the alias item :blackhole: can be used"."""
+    corpus = {"alia", "alias", "gas", "gase", "process"}
+    df = lambda term: int(term in corpus)  # noqa: E731
+    assert dict(alternatives("What does :blackhole: do in an aliases file?", df)) == {
+        "alias": ("alia",)
+    }
+    assert dict(alternatives("Can an alias point to a pipe?", df)) == {"alia": ("alias",)}
+    assert dict(alternatives("Which gases?", df)) == {"gase": ("gas",)}
+    # stemmed alike already ("processes" / "process"), or no such other form in the corpus
+    assert dict(alternatives("How many processes?", df)) == {}
+    assert dict(alternatives("Any news?", df)) == {}
+
+
 def test_forms_the_corpus_lacks_are_not_offered() -> None:
     assert alternatives("How much larger is it?", NOWHERE) == {}
 

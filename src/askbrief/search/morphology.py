@@ -1,9 +1,11 @@
 """Other forms of a question's words that the corpus may use instead.
 
 Snowball stems regular inflections but not irregular verbs ("drove" / "drive") or comparatives
-("larger" / "large"). A question in one form and a document in another would miss each other, so
+("larger" / "large"), and it stems some plurals apart from their singulars ("aliases" → "alias",
+"alias" → "alia"). A question in one form and a document in another would miss each other, so
 a question term gets the corpus's other forms of it: an irregular verb form that no passage holds
-is searched as its verb, and a comparative or superlative also counts as its base adjective.
+is searched as its verb, a comparative or superlative also counts as its base adjective, and a
+word ending in a hissing sound also counts as its other number ("aliases" finds "alias").
 """
 
 from __future__ import annotations
@@ -76,11 +78,31 @@ def _comparative_bases(word: str) -> list[str]:
     return []
 
 
+_SIBILANT_PLURAL = ("ses", "xes", "zes", "ches", "shes")
+_SIBILANT = ("s", "x", "z", "ch", "sh")
+
+
+def _number_forms(word: str) -> list[str]:
+    """The stem of the word's other number, when Snowball stems the two apart ("aliases" →
+    "alias", "alias" → "alia"; "gases" → "gase", "gas" → "gas")."""
+    if word.endswith(_SIBILANT_PLURAL):
+        other = word[:-2]
+    elif word.endswith(_SIBILANT) and not word.endswith("ss"):
+        other = word + "es"
+    else:
+        return []
+    return [stem(other)] if len(other) >= _MIN_BASE and stem(other) != stem(word) else []
+
+
 def alternatives(question: str, df: Callable[[str], int]) -> Mapping[str, tuple[str, ...]]:
     """For each term of ``question``, the other forms of it that some passage holds (often none)."""
     out: dict[str, tuple[str, ...]] = {}
     for word in dict.fromkeys(_WORD.findall(question.lower())):
-        found = tuple(b for b in _comparative_bases(word) if b != word and df(b) > 0)
+        terms = analyze(word)
+        if len(terms) != 1:
+            continue  # a stop word
+        forms = [*_comparative_bases(word), *_number_forms(word)]
+        found = tuple(b for b in dict.fromkeys(forms) if b != terms[0] and df(b) > 0)
         if found:
-            out[word] = found
+            out[terms[0]] = found
     return out
