@@ -18,7 +18,9 @@ Bash's: ``apt-get install bash-doc``; the Debian Reference's:
 ``apt-get install debian-reference-en``; PostgreSQL's: ``apt-get install postgresql-doc-15``;
 Node.js's: ``apt-get install nodejs-doc``; Valgrind's: ``apt-get install valgrind``; Apache's:
 ``apt-get install apache2-doc``; Zsh's: ``apt-get install zsh-doc``; Vim's: ``apt-get install
-vim-doc``; Postfix's: ``apt-get install postfix-doc``; FFmpeg's: ``apt-get install ffmpeg-doc``).
+vim-doc``; Postfix's: ``apt-get install postfix-doc``; FFmpeg's: ``apt-get install ffmpeg-doc``;
+Exim's: ``apt-get install exim4-doc-html``; HAProxy's: ``apt-get install haproxy-doc``; R's
+manuals: ``apt-get install r-doc-html``).
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ ZSH_DOCS = Path("/usr/share/doc/zsh-common/html")
 VIM_DOCS = Path("/usr/share/doc/vim/html")
 POSTFIX_DOCS = Path("/usr/share/doc/postfix/html")
 FFMPEG_DOCS = Path("/usr/share/doc/ffmpeg/manual")
+EXIM_DOCS = Path("/usr/share/doc/exim4-doc-html/spec_html")
+HAPROXY_DOCS = Path("/usr/share/doc/haproxy/html")
+R_DOCS = Path("/usr/share/R/doc/manual")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -76,6 +81,9 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Vim help": (VIM_DOCS, REPO / "bench" / "vim_questions.jsonl", False),
     "Postfix docs": (POSTFIX_DOCS, REPO / "bench" / "postfix_questions.jsonl", False),
     "FFmpeg manual": (FFMPEG_DOCS, REPO / "bench" / "ffmpeg_questions.jsonl", False),
+    "Exim spec": (EXIM_DOCS, REPO / "bench" / "exim_questions.jsonl", False),
+    "HAProxy docs": (HAPROXY_DOCS, REPO / "bench" / "haproxy_questions.jsonl", False),
+    "R manuals": (R_DOCS, REPO / "bench" / "rdocs_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
