@@ -115,7 +115,10 @@ class StaticEmbedder:
         """Whether ``word`` (lower case) is one whole word of the model's vocabulary, three
         letters or more: an everyday English word ("office", "catch"), not a name or jargon, which
         the tokenizer splits into pieces ("cert" + "bot", "pat" + "roni")."""
-        return word in self._word_table()[0]
+        if not _WORD_TOKEN.fullmatch("▁" + word):
+            return False
+        with self._lock:
+            return self._tokenizer.token_to_id("▁" + word) is not None
 
     def _word_table(self) -> tuple[dict[str, int], list[str], NDArray[np.float32]]:
         """The whole-word tokens, their places and their centred unit vectors (built once)."""
