@@ -273,6 +273,15 @@ class Session:
             turns = conversation.turns[-MAX_HISTORY_TURNS:] if conversation is not None else []
             history = [(turn.question, turn.markdown) for turn in turns]
 
+        # The quotes the last answer cited: a follow-up's answer often carries on from them.
+        recent: list[tuple[str, int, int]] = []
+        if conversation is not None and conversation.turns and self.is_corpus_of(conversation):
+            recent = [
+                (str(c.get("source", "")), int(c.get("start", 0) or 0), int(c.get("end", 0) or 0))
+                for c in conversation.turns[-1].citations[:3]
+                if not query.new_topic
+            ]
+
         def extractive() -> Answer:
             if not terms.weights:
                 return replace(
@@ -287,6 +296,7 @@ class Session:
                 next_passage=self.index.next_passage,
                 explain=explain,
                 twins=self.index,
+                recent=recent,
             )
 
         if never_named:

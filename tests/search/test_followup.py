@@ -235,6 +235,39 @@ def test_passages_just_cited_are_boosted(seeds_session: Session) -> None:
             assert boosted_scores[pid] == pytest.approx(plain_scores[pid] * factor)
 
 
+def test_the_sentence_carrying_on_from_the_last_quote_answers_an_and_what_about(
+    seeds_session: Session,
+) -> None:
+    """ "And what about imports going the other way?" after China's exports to Russia: the
+    imports are the next sentence, and that is what carries on from the quote just cited."""
+    first = "How did China's exports to Russia do in March?"
+    conv, _ = converse(seeds_session, [first])
+    answer = seeds_session.ask(
+        "And what about imports going the other way?", conversation=conv, explain=True
+    )
+    assert in_top_three(answer, "$7.8 billion", "003_"), [c.quote[:80] for c in answer.citations]
+    imports = next(c for c in answer.citations if "$7.8 billion" in c.quote)
+    assert answer.explanation is not None
+    why = next(q for q in answer.explanation["quotes"] if q["n"] == imports.n)
+    assert why["features"].get("continues") == 1.0
+    # asked alone, nothing carries on from anything
+    alone = seeds_session.ask("And what about imports going the other way?", explain=True)
+    assert alone.explanation is not None
+    assert all("continues" not in q["features"] for q in alone.explanation["quotes"])
+
+
+def test_only_a_quote_just_after_a_cited_one_carries_on() -> None:
+    from askbrief.answers.quotes import CONTINUE_WINDOW, carries_on
+
+    cited = [("a.txt", 100, 200)]
+    assert carries_on("a.txt", 201, 300, cited)  # the next sentence
+    assert carries_on("a.txt", 150, 260, cited)  # a pair running on from inside it
+    assert not carries_on("a.txt", 100, 200, cited)  # the quote itself says nothing more
+    assert not carries_on("a.txt", 200 + CONTINUE_WINDOW + 1, 700, cited)  # too far on
+    assert not carries_on("a.txt", 40, 99, cited)  # before it
+    assert not carries_on("b.txt", 201, 300, cited)  # another file
+
+
 def test_citations_from_another_corpus_give_no_boost(seeds_session: Session) -> None:
     conv, _ = converse(seeds_session, ["Tell me about the new cross-border bridge."])
     query = plan_query(

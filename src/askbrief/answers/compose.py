@@ -74,13 +74,15 @@ def compose_answer(
     weights: Weights | None = None,
     explain: bool = False,
     twins: Searchable | None = None,
+    recent: Sequence[tuple[str, int, int]] = (),
 ) -> Answer:
     """Quote the best sentences of ``hits`` for ``question``, or abstain. ``next_passage`` lets a
     quote run on into the passage that follows a hit; with ``twins`` (the index), a quote from a
-    PDF, Word or EPUB file is cited from a text or HTML copy of it when there is one."""
+    PDF, Word or EPUB file is cited from a text or HTML copy of it when there is one. ``recent``
+    holds the quotes the conversation's last answer cited (source, start, end)."""
     kind = answer_type(question)
     terms = answer_terms(terms, kind)
-    cands = candidates(hits, terms, next_passage, kind, weights)
+    cands = candidates(hits, terms, next_passage, kind, weights, recent)
     threshold = terms.answer_threshold
     if not cands or max(c.coverage for c in cands) <= threshold:
         return abstain(question, hits)

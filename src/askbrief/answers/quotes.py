@@ -21,6 +21,9 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
   says what the thing is ("zip(*iterables)¶" — "Iterate over several iterables in parallel."),
   or the first sentence of a section when it defines what is asked ("DESCRIPTION" — "A submodule
   is a repository embedded inside another repository.");
+- ``continues``: in a follow-up, the quote carries on from one the last answer cited, where a
+  conversation's next answer often is ("And what about imports going the other way?" after
+  the exports: the next sentence);
 - penalties for what reads badly alone: code and fragments (``prose``), an introduction ending
   in a colon, a sentence that leans on the one before (``dangling``), very long quotes, pairs.
 """
@@ -44,9 +47,12 @@ from .answer_type import (
     holds_answer,
 )
 
-__all__ = ["Candidate", "Features", "Weights", "candidates", "quote_penalty"]
+__all__ = ["Candidate", "Features", "Weights", "candidates", "carries_on", "quote_penalty"]
 
 RANK_HALF = 4.0
+# A follow-up's answer is often the next sentence or two after a quote just cited ("So what would
+# Beijing be more comfortable sending?" after Drew Thompson's view on arms sales): this far.
+CONTINUE_WINDOW = 400
 MAX_QUOTE_CHARS = 600
 HEADING_WORDS = 8
 # The terms of section headings that name no subject of their own.
@@ -94,6 +100,7 @@ class Features:
     long: float = 0.0
     pair: float = 0.0
     chrome: float = 0.0
+    continues: float = 0.0  # in a follow-up, it carries on from a quote just cited
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,7 @@ class Weights:
     long: float = -0.1
     pair: float = -0.05
     chrome: float = -0.2
+    continues: float = 0.3
 
     def score(self, f: Features) -> float:
         return float(sum(getattr(self, k.name) * getattr(f, k.name) for k in fields(Features)))
@@ -229,8 +237,10 @@ def candidates(
     next_passage: Callable[[Passage], Passage | None] | None,
     kind: AnswerType = AnswerType.OTHER,
     weights: Weights | None = None,
+    recent: Sequence[tuple[str, int, int]] = (),
 ) -> list[Candidate]:
     """Every sentence, and every pair worth offering, of the hits, scored, best first.
+    ``recent`` holds the quotes the last answer of a conversation cited (source, start, end).
 
     A "what is X" or "what does X do" question leans on the opener twice as much: the first
     sentence under the heading that names X is where a reference page answers it. A question
@@ -359,7 +369,24 @@ def candidates(
                         run, coverage=question.coverage(union, under), pair=2.0, opener=opener
                     )
                     out.append(Candidate(hit, s, e3, run, frozenset(union), f))
+    if recent and question.borrowed:
+        out = [
+            replace(c, features=replace(c.features, continues=1.0))
+            if carries_on(c.hit.passage.source, c.start, c.end, recent)
+            else c
+            for c in out
+        ]
     return rescore(out, weights)
+
+
+def carries_on(source: str, start: int, end: int, recent: Sequence[tuple[str, int, int]]) -> bool:
+    """Whether the quote ``source[start:end]`` carries on from one of the ``recent`` quotes
+    (source, start, end): it starts inside one or within ``CONTINUE_WINDOW`` characters after it,
+    and says more than it did."""
+    return any(
+        source == cited and cited_start <= start <= cited_end + CONTINUE_WINDOW and end > cited_end
+        for cited, cited_start, cited_end in recent
+    )
 
 
 def rescore(cands: Sequence[Candidate], weights: Weights) -> list[Candidate]:
