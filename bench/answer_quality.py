@@ -69,6 +69,11 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "git docs dev": (GIT_DOCS, EVAL / "gitdocs_dev.jsonl", True),
     "seeds extra": (SEEDS, REPO / "bench" / "seeds_extra_questions.jsonl", False),
     "seeds follow-ups probe": (SEEDS, REPO / "bench" / "seeds_followups_probe.jsonl", False),
+    "seeds unanswerable follow-ups": (
+        SEEDS,
+        REPO / "bench" / "seeds_followups_unanswerable.jsonl",
+        False,
+    ),
     "Python docs": (PY_DOCS, REPO / "bench" / "pydocs_questions.jsonl", False),
     "Python docs 2": (PY_DOCS, REPO / "bench" / "pydocs_questions_2.jsonl", False),
     "SQLite docs": (SQLITE_DOCS, REPO / "bench" / "sqlite_questions.jsonl", False),

@@ -256,6 +256,39 @@ def test_the_sentence_carrying_on_from_the_last_quote_answers_an_and_what_about(
     assert all("continues" not in q["features"] for q in alone.explanation["quotes"])
 
 
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ["Who is Hu Wei?", "Where did he go to university?"],
+        ["What did Antony Blinken say about China and sanctions?", "And what did the Pope say?"],
+        # a value asked for with two words the documents lack: not a way of asking, a subject
+        ["What is the China-Belarus Industrial Park?", "Who designed its logo?"],
+        [
+            "What happened in Shanghai during the pandemic?",
+            "How many vaccine doses did the city import from Germany?",
+        ],
+    ],
+)
+def test_a_follow_up_about_what_the_documents_never_say_of_its_subject_abstains(
+    seeds_session: Session, turns: list[str]
+) -> None:
+    """The seeds name a university (in a byline), but nothing about Hu Wei's studies: a quote
+    that is not about the conversation's subject does not answer a question pointing back."""
+    _, answer = converse(seeds_session, turns)
+    assert answer.abstained, [c.quote[:80] for c in answer.citations]
+
+
+def test_a_follow_up_pointing_back_is_answered_about_its_subject(seeds_session: Session) -> None:
+    from askbrief.search.analysis import analyze
+
+    conv, answer = converse(seeds_session, ["Who is Hu Wei?", "How many views did his essay get?"])
+    assert in_top_three(answer, "a million views", "004_")
+    lead = set(analyze(answer.citations[0].quote))
+    assert {"hu", "wei"} & lead or answer.citations[0].source == conv.turns[0].citations[0][
+        "source"
+    ]
+
+
 def test_only_a_quote_just_after_a_cited_one_carries_on() -> None:
     from askbrief.answers.quotes import CONTINUE_WINDOW, carries_on
 

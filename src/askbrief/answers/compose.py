@@ -9,7 +9,9 @@ of adjacent sentences) of the top passages covers more than the question's thres
 weight (``QuestionTerms.answer_threshold``: half, or a third for a long question whose every
 term the corpus holds), and abstains otherwise. The first quote always passes the rule on its
 own. A question whose telling words are not in the corpus ("lemon meringue pie") cannot pass it
-however common its other words are.
+however common its other words are. A follow-up that points back at the conversation ("Where did
+he go to university?" after "Who is Hu Wei?") is answered only by a quote about its subject: one
+that holds a term borrowed from the earlier questions, or carries on from a quote just cited.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from ..search.followup import points_back
 from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
 from .answer_type import VALUE_TYPES, AnswerType, answer_type
@@ -87,7 +90,12 @@ def compose_answer(
     if not cands or max(c.coverage for c in cands) <= threshold:
         return abstain(question, hits)
     # The first quote is the best one that passes the rule on its own; the rest support it.
-    lead = next(c for c in cands if c.coverage > threshold)
+    # A follow-up that points back ("Where did he go to university?") asks about the
+    # conversation's subject: a quote about something else does not answer it.
+    about = _about_the_conversation(question, terms)
+    lead = next((c for c in cands if c.coverage > threshold and (about is None or about(c))), None)
+    if lead is None:
+        return abstain(question, hits)
     floor = lead.score * _MIN_RELATIVE
     chosen: list[Candidate] = [lead]
     # The same sentence in another file is not quoted twice; the quote says where else it is.
@@ -159,12 +167,26 @@ def _cite_text_copies(
     return out, places
 
 
+def _about_the_conversation(
+    question: str, terms: QuestionTerms
+) -> Callable[[Candidate], bool] | None:
+    """For a follow-up that points back at the conversation ("he", "it", "And what about…"), a
+    test that a quote is about its subject: it holds a term borrowed from the earlier questions
+    ("Hu Wei"), or carries on from a quote the last answer cited. None for any other question."""
+    if not terms.borrowed or not points_back(question):
+        return None
+    borrowed = terms.borrowed
+    return lambda c: bool(c.terms & borrowed) or c.features.continues > 0
+
+
 def answer_terms(terms: QuestionTerms, kind: AnswerType) -> QuestionTerms:
     """ "When will it be finished?" after a question about a pipeline: the subject comes from
     the conversation, and a word of the question's own that the corpus lacks ("finished") is how
     the value is asked for, not what it is about. For a follow-up asking for a value, such a word
-    weighs no more than the heaviest borrowed term, so the answer is not refused for it alone."""
-    if not terms.borrowed or not terms.missing or kind not in VALUE_TYPES:
+    weighs no more than the heaviest borrowed term, so the answer is not refused for it alone.
+    Two or more such words ("Who designed its logo?", "How many vaccine doses did the city import
+    from Germany?") name something the documents do not cover, and keep their weight."""
+    if not terms.borrowed or len(terms.missing) != 1 or kind not in VALUE_TYPES:
         return terms
     cap = max(terms.weights[t] for t in terms.borrowed)
     weights = {t: min(w, cap) if t in terms.missing else w for t, w in terms.weights.items()}

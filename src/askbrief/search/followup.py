@@ -50,6 +50,7 @@ __all__ = [
     "find_document",
     "locate_passage",
     "plan_query",
+    "points_back",
     "search",
 ]
 
@@ -203,6 +204,12 @@ def _own_coverage(index: Index, own: Sequence[str], idf: Mapping[str, float]) ->
         present = set(passage_terms(index.passage(pid)))
         best = max(best, sum(w for t, w in idf.items() if t in present) / total)
     return best
+
+
+def points_back(question: str) -> bool:
+    """Whether ``question`` points back at something said before ("he", "it", "that deal", an
+    opening "And…" or "What about…")."""
+    return bool(_ANAPHORA.search(question))
 
 
 def _starts_new_topic(
