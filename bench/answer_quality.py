@@ -68,6 +68,7 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "follow-ups dev": (SEEDS, EVAL / "dev_followups.jsonl", True),
     "git docs dev": (GIT_DOCS, EVAL / "gitdocs_dev.jsonl", True),
     "seeds extra": (SEEDS, REPO / "bench" / "seeds_extra_questions.jsonl", False),
+    "seeds probe": (SEEDS, REPO / "bench" / "seeds_probe_questions.jsonl", False),
     "seeds follow-ups probe": (SEEDS, REPO / "bench" / "seeds_followups_probe.jsonl", False),
     "seeds unanswerable follow-ups": (
         SEEDS,
