@@ -37,6 +37,8 @@ def test_a_plural_snowball_stems_apart_from_its_singular_counts_as_it() -> None:
     # stemmed alike already ("processes" / "process"), or no such other form in the corpus
     assert dict(alternatives("How many processes?", df)) == {}
     assert dict(alternatives("Any news?", df)) == {}
+    # a plural in "s" is left alone, and "US" is not the singular of "uses"
+    assert dict(alternatives("Which files get kicked off US exchanges?", lambda t: 1)) == {}
 
 
 def test_forms_the_corpus_lacks_are_not_offered() -> None:

@@ -79,7 +79,9 @@ def _comparative_bases(word: str) -> list[str]:
 
 
 _SIBILANT_PLURAL = ("ses", "xes", "zes", "ches", "shes")
-_SIBILANT = ("s", "x", "z", "ch", "sh")
+# Singulars whose plural adds "es": "alias", "bus", "status", "box", "match". A word ending in
+# another "s" ("files", "options") is a plural already, and "us" is a pronoun or the US.
+_SIBILANT_SINGULAR = ("as", "us", "is", "os", "x", "z", "ch", "sh")
 
 
 def _number_forms(word: str) -> list[str]:
@@ -87,7 +89,7 @@ def _number_forms(word: str) -> list[str]:
     "alias", "alias" → "alia"; "gases" → "gase", "gas" → "gas")."""
     if word.endswith(_SIBILANT_PLURAL):
         other = word[:-2]
-    elif word.endswith(_SIBILANT) and not word.endswith("ss"):
+    elif word.endswith(_SIBILANT_SINGULAR) and len(word) >= _MIN_BASE:
         other = word + "es"
     else:
         return []
