@@ -29,7 +29,7 @@ from .search.index import Index
 from .search.library import IndexReport, Progress, cache_root
 from .search.mentions import unmentioned, unmentioned_notice
 from .search.rerank import Ranked, rerank, semantic_on
-from .search.semantic import embedder
+from .search.semantic import StaticEmbedder, embedder
 from .search.summaries import summary_hits
 from .search.terms import QuestionTerms
 from .types import Answer, Hit, Timings
@@ -179,8 +179,12 @@ class Session:
             turns,
             index,
             cited_here=conversation is not None and self.is_corpus_of(conversation),
-            model=embedder() if semantic_on(self.settings.search, index.n_passages) else None,
+            model=self._semantic_model(index),
         )
+
+    def _semantic_model(self, index: Index) -> StaticEmbedder | None:
+        """The static embedder where the semantic signal is on for ``index``, else None."""
+        return embedder() if semantic_on(self.settings.search, index.n_passages) else None
 
     def is_corpus_of(self, conversation: Conversation) -> bool:
         """Whether ``conversation`` was held over this session's corpus (so its citations
@@ -212,7 +216,7 @@ class Session:
         candidates = search(index, query, max(k, self.settings.search.candidates))
         # Where the semantic signal is on, its vocabulary tells an everyday word the corpus lacks
         # ("office") from a name ("certbot"): see QuestionTerms.answer_threshold.
-        model = embedder() if semantic_on(self.settings.search, index.n_passages) else None
+        model = self._semantic_model(index)
         terms = query.question_terms(index, question, model.is_word if model else None)
         ranked = rerank(
             question,
