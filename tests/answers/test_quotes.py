@@ -372,3 +372,35 @@ def test_a_question_for_a_value_quotes_the_sentence_that_holds_one(tmp_path: Pat
     )
     answer = session.ask("How long does the credential cache remember my password by default?")
     assert "(default: 900)" in answer.citations[0].quote
+
+
+def test_what_someone_said_after_a_colon_is_quoted_to_the_end_of_its_paragraph(
+    seeds_session: Session,
+) -> None:
+    """ "…Hua Chunying … was typically pugnacious towards the United States:" introduces two
+    sentences of what she said; the second holds "pouring oil on the flame"."""
+    answer = seeds_session.ask(
+        "What did Hua Chunying say about America's role in the Ukraine tensions?"
+    )
+    quote = answer.citations[0].quote
+    assert quote.rstrip().endswith("clearly irresponsible and immoral.")
+    assert "towards the United States:" in quote and "pouring oil on the flame" in quote
+
+
+def test_a_colon_runs_on_to_the_paragraph_only_for_what_someone_said(tmp_path: Path) -> None:
+    notes = write_corpus(
+        tmp_path / "notes",
+        {
+            "setup.txt": (
+                "Release notes for version two of the tool.\n\n"
+                "Installing the tool takes three steps, as its maintainer says:\n\n"
+                "Download the archive. Unpack it into a folder of your own. Run the installer "
+                "from that folder.\n"
+            )
+        },
+    )
+    session = Session(Settings(), notes)
+    said = session.ask("What did the maintainer say about installing the tool?")
+    assert said.citations[0].quote.endswith("Run the installer from that folder.")
+    steps = session.ask("How do I install the tool?")
+    assert not steps.citations[0].quote.endswith("Run the installer from that folder.")

@@ -231,6 +231,24 @@ def _gap_between(text: str, offset: int, end: int, start: int) -> bool:
     return _GAP in text[end - offset : start - offset]
 
 
+def _introduced_paragraph_end(
+    text: str, offset: int, spans: Sequence[tuple[int, int]], i: int
+) -> int | None:
+    """The index of the last sentence of the paragraph that sentence ``i`` introduces (with a
+    colon), when that paragraph has two sentences or more and the run stays within
+    ``MAX_QUOTE_CHARS`` and crosses no gap; else None (a pair says a one-sentence paragraph)."""
+    if i + 2 >= len(spans) or _gap_between(text, offset, spans[i][1], spans[i + 1][0]):
+        return None
+    last = i + 1
+    while (
+        last + 1 < len(spans)
+        and "\n\n" not in text[spans[last][1] - offset : spans[last + 1][0] - offset]
+        and spans[last + 1][1] - spans[i][0] <= MAX_QUOTE_CHARS
+    ):
+        last += 1
+    return last if last >= i + 2 else None
+
+
 def candidates(
     hits: Sequence[Hit],
     question: QuestionTerms,
@@ -329,7 +347,22 @@ def candidates(
                     dangling=float(i > 0 and continues_previous(quote)),
                 )
                 out.append(Candidate(hit, s, e, quote, frozenset(term_sets[i]), f))
-            if i + 1 < len(spans) and not _gap_between(text, p.start, e, spans[i + 1][0]):
+            # "…was typically pugnacious towards the United States:" and then what she said, the
+            # paragraph it introduces, whole: for a "what did X say" question, all of it is, and
+            # the colon's sentence with only the first of it would cut her short.
+            said_to = (
+                _introduced_paragraph_end(text, p.start, spans, i)
+                if kind is AnswerType.STATEMENT and covs[i] > 0 and quote.rstrip().endswith(":")
+                else None
+            )
+            if said_to is not None:
+                said = set().union(*term_sets[i : said_to + 1])
+                run = text[s - p.start : spans[said_to][1] - p.start]
+                f = quote_features(
+                    run, coverage=question.coverage(said, under), pair=1.0, opener=opener
+                )
+                out.append(Candidate(hit, s, spans[said_to][1], run, frozenset(said), f))
+            elif i + 1 < len(spans) and not _gap_between(text, p.start, e, spans[i + 1][0]):
                 s2, e2 = spans[i + 1]
                 union = term_sets[i] | term_sets[i + 1]
                 cov = question.coverage(union, under)
