@@ -78,6 +78,9 @@ def test_a_stressing_adverb_is_question_framing_not_a_term() -> None:
 
     assert analyze_question("What exactly is a git submodule?") == ["git", "submodul"]
     assert analyze_question("How actually does rebase work?") == ["rebas", "work"]
+    # anywhere in the question: the asker's stress, not the topic
+    assert analyze_question("So did Beijing actually know the plans?") == ["beij", "know", "plan"]
+    assert analyze_question("Does it really matter?") == ["matter"]
     assert "exact" in analyze_question("Is the copy exactly the same?")
 
 

@@ -132,7 +132,9 @@ def analyze(text: str) -> list[str]:
 # word the answer contains.
 _QUESTION_FRAME = re.compile(
     r"\baccording(?=\s+to\b)|"
-    r"\b(?:what|who|how|why|where|when|which)\s+(?:exactly|actually|really|precisely|basically)\b|"
+    r"\b(?:what|who|how|why|where|when|which)\s+(?:exactly|precisely)\b|"
+    # the asker's stress ("what actually is", "did Beijing actually know about the plans")
+    r"\b(?:actually|really|basically)\b|"
     # the asker's hedges ("an index that I think got corrupted"): about the asker, not the topic
     r"\bI\s+(?:think|guess|believe|suppose|suspect|wonder|assume|reckon|fear)\b|"
     # "what happens if…" asks for a consequence, which rarely says "happens"
