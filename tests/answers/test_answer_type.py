@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from askbrief.answers.answer_type import AnswerType, answer_type, continues_previous, holds_answer
+from askbrief.answers.answer_type import (
+    AnswerType,
+    answer_type,
+    continues_previous,
+    demands_value,
+    holds_answer,
+)
 
 
 @pytest.mark.parametrize(
@@ -96,3 +102,21 @@ def test_a_sentence_opening_with_a_pronoun_continues_the_one_before() -> None:
     assert continues_previous("It is expected to provide 18.9 billion cubic meters.")
     assert continues_previous("This means the branch is gone.")
     assert not continues_previous("Italy is expected to grow.")
+
+
+@pytest.mark.parametrize(
+    ("question", "demands"),
+    [
+        ("How many hours did their meeting in Rome last?", True),
+        ("When did construction begin?", True),
+        ("To whom did he attribute it?", True),
+        ("By default, how many lines of context does git diff show?", True),
+        # opening with its verb, it asks yes or no about an amount
+        ("Should I use os.cpus() to decide how many workers to start?", False),
+        ("Is there a limit on how many tabs it opens?", False),
+        ("Why did exports of smartphones fall?", False),
+        ("How do I put my changes aside for a while?", False),
+    ],
+)
+def test_a_question_asking_for_a_value_demands_one(question: str, demands: bool) -> None:
+    assert demands_value(question, answer_type(question)) is demands

@@ -9,8 +9,10 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from askbrief.answers.compose import MIN_COVERAGE, markdown_escape
+from askbrief.config import Settings
 from askbrief.search.terms import QuestionTerms
 from askbrief.session import Session
+from conftest import write_corpus
 
 QUESTIONS = [
     "What annual trade target did Xi and Putin agree on?",
@@ -141,6 +143,35 @@ def test_an_everyday_word_the_corpus_lacks_is_an_aside_whatever_its_share() -> N
         found=lambda t: t != "offic",
     )
     assert plain.everyday == frozenset() and plain.answer_threshold == MIN_COVERAGE
+
+
+def test_a_question_asking_for_a_value_is_not_answered_without_one(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """ "How many envoys held talks in Rome…?" matched word for word by a sentence that holds no
+    number is refused; the same sentence with the number answers it. Opening with its verb, the
+    question asks yes or no, and the sentence answers that."""
+    notes = {
+        f"notes/{i:02d}.txt": f"Note {i}\n\nThe delegation travelled by train and reported to "
+        "the ministry on arrival.\n"
+        for i in range(20)
+    }
+
+    def ask(sentence: str, question: str) -> tuple[bool, str]:
+        root = write_corpus(
+            tmp_path / str(len(list(tmp_path.iterdir()))), {**notes, "rome.txt": sentence}
+        )
+        session = Session(settings, root)
+        session.open()
+        answer = session.ask(question)
+        return answer.abstained, answer.citations[0].quote if answer.citations else ""
+
+    without = "The envoys held talks in Rome on the trade dispute.\n"
+    with_number = "Four envoys held talks in Rome on the trade dispute.\n"
+    how_many = "How many envoys held talks in Rome on the trade dispute?"
+    assert ask(without, how_many) == (True, "")
+    assert ask(with_number, how_many) == (False, with_number.strip())
+    assert ask(without, "Did envoys hold talks in Rome on the trade dispute?")[0] is False
 
 
 def test_only_stop_words_abstain_with_a_notice(seeds_session: Session) -> None:

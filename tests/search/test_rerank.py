@@ -81,7 +81,7 @@ def _page() -> str:
     return (
         "<html><head><title>Core</title></head><body><h1>KeepAliveTimeout</h1><p>The number "
         "of seconds the server waits for the next request on a persistent connection before "
-        "closing it.</p></body></html>"
+        "closing it. It waits 5 seconds by default.</p></body></html>"
     )
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "AnswerType",
     "answer_type",
     "continues_previous",
+    "demands_value",
     "holds_answer",
 ]
 
@@ -50,6 +51,12 @@ VALUE_TYPES = frozenset({AnswerType.QUANTITY, AnswerType.TIME, AnswerType.PERSON
 SUMMARY_TYPES = frozenset({AnswerType.PROCEDURE, AnswerType.NAMED})
 
 _Q = re.IGNORECASE
+# A question that opens with its verb asks yes or no ("Can I…?", "If I…, does it…?").
+_OPENS_WITH_VERB = re.compile(
+    r"^\W*(?:(?:and|but|so)\s+)?(?:if\b.*?,\s*)?(?:can|could|does|do|did|is|are|was|were|will|"
+    r"would|should|may|must|has|have)\b",
+    _Q,
+)
 _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         AnswerType.QUANTITY,
@@ -107,14 +114,7 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             _Q,
         ),
     ),
-    (
-        AnswerType.YES_NO,
-        re.compile(
-            r"^\W*(?:(?:and|but|so)\s+)?(?:if\b.*?,\s*)?(?:can|could|does|do|did|is|are|was|were|will|"
-            r"would|should|may|must|has|have)\b",
-            _Q,
-        ),
-    ),
+    (AnswerType.YES_NO, _OPENS_WITH_VERB),
 )
 
 _NUMBER_WORDS = (
@@ -228,6 +228,14 @@ def holds_answer(kind: AnswerType, sentence: str) -> bool:
     if kind is AnswerType.PROCEDURE and "\n" in sentence and _COMMAND_LINE.search(sentence):
         return True
     return bool(cue and cue.search(sentence))
+
+
+def demands_value(question: str, kind: AnswerType) -> bool:
+    """Whether only a quote holding the value ``question`` asks for answers it: "How many hours
+    did their meeting in Rome last?" is not answered by the sentence saying they met in Rome. A
+    question that opens with its verb asks yes or no first, whatever amount it mentions ("Should
+    I use the number of entries from os.cpus() to decide how many workers to start?")."""
+    return kind in VALUE_TYPES and not _OPENS_WITH_VERB.match(asking_part(question))
 
 
 def continues_previous(sentence: str) -> bool:

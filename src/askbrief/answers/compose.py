@@ -11,7 +11,11 @@ term the corpus holds), and abstains otherwise. The first quote always passes th
 own. A question whose telling words are not in the corpus ("lemon meringue pie") cannot pass it
 however common its other words are. A follow-up that points back at the conversation ("Where did
 he go to university?" after "Who is Hu Wei?") is answered only by a quote about its subject: one
-that holds a term borrowed from the earlier questions, or carries on from a quote just cited.
+that holds a term borrowed from the earlier questions, or carries on from a quote just cited. And
+a question that asks for an amount, a date or a person ("How many hours did their meeting in Rome
+last?") is answered only by a quote that holds one (``answer_type.demands_value``); once some
+quote passes the rule, such a quote needs ``VALUE_SHARE`` of the threshold, the value being what
+the question's words cannot name.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import replace
 from ..search.followup import points_back
 from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
-from .answer_type import VALUE_TYPES, AnswerType, answer_type
+from .answer_type import VALUE_TYPES, AnswerType, answer_type, demands_value
 from .explain import quote_reasons
 from .quotes import Candidate, Weights, candidates
 from .twins import Searchable, text_twin
@@ -32,6 +36,9 @@ from .twins import Searchable, text_twin
 __all__ = ["MIN_COVERAGE", "answer_terms", "compose_answer", "markdown_escape"]
 
 MIN_COVERAGE = 0.5
+# A quote holding the amount, date or person a question asks for needs this share of its
+# threshold ("How many companies left?": "…7,800 companies, Blinken said…" never says "left").
+VALUE_SHARE = 0.8
 _MIN_RELATIVE = 0.55  # a quote must score at least this share of the best quote
 _DUPLICATE_JACCARD = 0.6
 
@@ -89,11 +96,26 @@ def compose_answer(
     threshold = terms.answer_threshold
     if not cands or max(c.coverage for c in cands) <= threshold:
         return abstain(question, hits)
+    # A question asking for an amount, a date or a person is answered only by a quote holding
+    # one; the value is the part of the answer the question's words cannot name, so that quote
+    # needs a share of the threshold, once some quote shows the documents cover the question.
+    value = demands_value(question, kind)
+    if value:
+        threshold *= VALUE_SHARE
     # The first quote is the best one that passes the rule on its own; the rest support it.
     # A follow-up that points back ("Where did he go to university?") asks about the
     # conversation's subject: a quote about something else does not answer it.
     about = _about_the_conversation(question, terms)
-    lead = next((c for c in cands if c.coverage > threshold and (about is None or about(c))), None)
+    lead = next(
+        (
+            c
+            for c in cands
+            if c.coverage > threshold
+            and (about is None or about(c))
+            and (not value or c.features.typed > 0)
+        ),
+        None,
+    )
     if lead is None:
         return abstain(question, hits)
     floor = lead.score * _MIN_RELATIVE

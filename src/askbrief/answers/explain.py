@@ -16,7 +16,7 @@ from typing import Any
 
 from ..search.rerank import Ranked
 from ..search.terms import QuestionTerms
-from .answer_type import answer_type
+from .answer_type import answer_type, demands_value
 from .quotes import Candidate, Features, Weights
 
 __all__ = ["explanation", "quote_reasons", "render_explanation"]
@@ -86,9 +86,14 @@ def explanation(
         "phrases": sorted(terms.phrases),
         "defines": sorted(terms.defines),
         "threshold": round(terms.answer_threshold, 3),
+        "needs_value": demands_value(question, answer_type(question)),
         "unmentioned": list(unmentioned),
         "quotes": reasons,
     }
+
+
+# What a question asking for a value needs its first quote to hold (``demands_value``).
+_VALUES = {"quantity": "an amount", "time": "a date or a condition", "person": "a person"}
 
 
 def _term(t: Mapping[str, Any]) -> str:
@@ -107,7 +112,8 @@ def render_explanation(expl: Mapping[str, Any]) -> str:
         f"  answer type: {expl['answer_type']}"
         + (f" (about: {', '.join(expl['focus'])})" if expl["focus"] else ""),
         f"  to answer, a quote must cover more than {expl['threshold']:.0%} of the question's"
-        " weight",
+        " weight"
+        + (f" and hold {_VALUES[expl['answer_type']]}" if expl.get("needs_value") else ""),
     ]
     if expl.get("phrases"):
         lines.insert(
