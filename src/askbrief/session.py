@@ -179,12 +179,15 @@ class Session:
             turns,
             index,
             cited_here=conversation is not None and self.is_corpus_of(conversation),
-            model=self._semantic_model(index),
+            model=self._semantic_model(index, followup=False),
+            followup_model=lambda: self._semantic_model(index, followup=True),
         )
 
-    def _semantic_model(self, index: Index) -> StaticEmbedder | None:
-        """The static embedder where the semantic signal is on for ``index``, else None."""
-        return embedder() if semantic_on(self.settings.search, index.n_passages) else None
+    def _semantic_model(self, index: Index, *, followup: bool) -> StaticEmbedder | None:
+        """The static embedder where the semantic signal is on for ``index`` and a question
+        that does (``followup``) or does not continue a conversation, else None."""
+        on = semantic_on(self.settings.search, index.n_passages, followup)
+        return embedder() if on else None
 
     def is_corpus_of(self, conversation: Conversation) -> bool:
         """Whether ``conversation`` was held over this session's corpus (so its citations
@@ -216,7 +219,8 @@ class Session:
         candidates = search(index, query, max(k, self.settings.search.candidates))
         # Where the semantic signal is on, its vocabulary tells an everyday word the corpus lacks
         # ("office") from a name ("certbot"): see QuestionTerms.answer_threshold.
-        model = self._semantic_model(index)
+        followup = conversation is not None and bool(conversation.turns) and not query.new_topic
+        model = self._semantic_model(index, followup=followup)
         terms = query.question_terms(index, question, model.is_word if model else None)
         ranked = rerank(
             question,
@@ -226,6 +230,7 @@ class Session:
             index.opening,
             terms,
             n_passages=index.n_passages,
+            followup=followup,
             is_link=self._is_link,
         )
         if answer_type(question) in SUMMARY_TYPES:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from askbrief.config import SearchSettings, Settings
+from askbrief.conversations import Conversation, Turn
 from askbrief.search.analysis import analyze
 from askbrief.search.related_words import RARE_PASSAGES, related_words
 from askbrief.search.semantic import StaticEmbedder, embedder, semantic_available
@@ -87,6 +88,22 @@ def test_the_question_in_the_askers_words_is_answered_from_the_documents_words(
     # with the semantic signal off, "folder" is only itself, and the documents never say it
     off = Session(Settings(search=SearchSettings(semantic=False)), manual).ask(QUESTION)
     assert off.abstained
+
+
+def test_on_a_small_folder_only_a_follow_up_searches_the_documents_words(tmp_path: Path) -> None:
+    """ "auto" leaves the signal off for a small folder, where loading the model costs more than
+    it pays; but a follow-up says little of its own, and often in the asker's words."""
+    manual = write_corpus(tmp_path / "manual", MANUAL)
+    session = Session(Settings(), manual)
+    assert session.ask(QUESTION).abstained
+    conversation = Conversation("20250101-000000-abcdef", str(manual.resolve()), "")
+    first = "What does AUTO_CD do?"
+    conversation.turns.append(Turn(first, session.ask(first).as_json()))
+    answer = session.ask(QUESTION, conversation=conversation, explain=True)
+    assert answer.explanation is not None
+    folder = next(t for t in answer.explanation["terms"] if t["term"] == "folder")
+    assert "directori" in folder["also"]
+    assert "name of a directory, perform the cd command" in answer.citations[0].quote
 
 
 def test_a_question_full_of_rare_words_looks_up_only_the_first_few(model: StaticEmbedder) -> None:

@@ -236,16 +236,22 @@ def plan_query(
     *,
     cited_here: bool = True,
     model: StaticEmbedder | None = None,
+    followup_model: Callable[[], StaticEmbedder | None] | None = None,
 ) -> FollowupQuery:
     """The search for ``question`` after ``turns`` (oldest first). ``cited_here`` says whether
     the turns' citations point into this index (False when the conversation moved corpus). With
     ``model`` (the semantic signal is on), a word the corpus almost never uses is searched as the
-    corpus's words for it too (``search.related_words``)."""
+    corpus's words for it too (``search.related_words``); without it, ``followup_model`` gives
+    the model for a question that continues the conversation (``rerank.semantic_on``)."""
     own = normalise_terms(analyze_question(question), index.document_frequency)
     alts = dict(alternatives(question, index.document_frequency))
-    if model is not None:
+
+    def relate(model: StaticEmbedder) -> None:
         for term, related in related_words(question, index.document_frequency, model).items():
             alts[term] = tuple(dict.fromkeys((*alts.get(term, ()), *related)))
+
+    if model is not None:
+        relate(model)
     phrases = tuple(p for p in question_phrases(question) if index.document_frequency(p) > 0)
     defines = tuple(
         d for d in definition_terms(question, index.term_idf) if index.document_frequency(d) > 0
@@ -269,6 +275,8 @@ def plan_query(
             own, new_topic=True, alternatives=alts, phrases=phrases, defines=defines
         )
 
+    if model is None and followup_model is not None and (late := followup_model()) is not None:
+        relate(late)
     for t in own:
         context.pop(t, None)
     context = {t: w for t, w in context.items() if index.document_frequency(t) > 0}

@@ -170,10 +170,13 @@ def signals(
     return out
 
 
-def semantic_on(settings: SearchSettings, n_passages: int) -> bool:
-    """Whether the semantic signal is on for a corpus of ``n_passages``."""
+def semantic_on(settings: SearchSettings, n_passages: int, followup: bool = False) -> bool:
+    """Whether the semantic signal is on for a corpus of ``n_passages``; with "auto", for a
+    follow-up whatever the corpus's size. A follow-up says little of its own, and what it says is
+    often the asker's word for the documents' ("How did Moscow respond to that?" for "In
+    response, the Kremlin blamed…"): the corpus's words for a rare question word find it."""
     if settings.semantic == "auto":
-        return n_passages >= settings.semantic_min_passages
+        return n_passages >= settings.semantic_min_passages or followup
     return bool(settings.semantic)
 
 
@@ -254,6 +257,7 @@ def rerank(
     terms: QuestionTerms | None = None,
     *,
     n_passages: int = 0,
+    followup: bool = False,
     is_link: Callable[[str], bool] | None = None,
 ) -> list[Ranked]:
     """The best ``k`` of BM25's ``hits`` after the steps ``settings`` turn on; each hit carries
@@ -262,7 +266,7 @@ def rerank(
         ranked = collapse_duplicates(hits, is_link)
     else:
         ranked = [Ranked(h, i) for i, h in enumerate(hits, start=1)]
-    model = embedder() if semantic_on(settings, n_passages) else None
+    model = embedder() if semantic_on(settings, n_passages, followup) else None
     if ranked:
         evidence = signals(question, ranked, model, opening, terms)
         weights = fusion_weights(settings, terms, model is not None)
