@@ -75,6 +75,12 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
         REPO / "bench" / "seeds_followups_unanswerable.jsonl",
         False,
     ),
+    "seeds follow-ups probe 2": (SEEDS, REPO / "bench" / "seeds_followups_probe_2.jsonl", False),
+    "seeds unanswerable follow-ups 2": (
+        SEEDS,
+        REPO / "bench" / "seeds_followups_unanswerable_2.jsonl",
+        False,
+    ),
     "Python docs": (PY_DOCS, REPO / "bench" / "pydocs_questions.jsonl", False),
     "Python docs 2": (PY_DOCS, REPO / "bench" / "pydocs_questions_2.jsonl", False),
     "SQLite docs": (SQLITE_DOCS, REPO / "bench" / "sqlite_questions.jsonl", False),
