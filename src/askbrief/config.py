@@ -66,7 +66,8 @@ class SearchSettings(_Section):
     """Fold identical and near-identical passages (a page shipped as .html and .txt) into one."""
     semantic: bool | Literal["auto"] = "auto"
     """Fuse BM25 with WordLlama static embeddings (offline). "auto": on for corpora of at least
-    ``semantic_min_passages`` passages, where it pays for loading the model (about 0.15 s)."""
+    ``semantic_min_passages`` passages, where it pays for loading the model (about 0.15 s), and
+    for a follow-up in a conversation whatever the corpus's size."""
     semantic_min_passages: int = Field(default=2000, ge=0)
     """With semantic = "auto", the corpus size from which the semantic signal is on."""
     semantic_weight: float = Field(default=0.5, ge=0, le=1)
@@ -279,7 +280,7 @@ candidates = {search.candidates!r}
 # Fold identical and near-identical passages (a page shipped as .html and .txt) into one.
 collapse_duplicates = true
 # Fuse BM25 with static embeddings (offline): true, false, or "auto" (on from
-# semantic_min_passages passages, where it pays for loading the model).
+# semantic_min_passages passages, where it pays for loading the model, and for follow-ups).
 semantic = "auto"
 semantic_min_passages = {search.semantic_min_passages!r}
 # The weights of the rerank signals: the cosine's share against BM25, then added evidence.
