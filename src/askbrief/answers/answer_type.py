@@ -132,7 +132,7 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
     # ("sha1", "utf-8", "x86_64"), a manual section ("git-credential-cache(1)") or a step
     # ("step (2)"); list markers ("1. Ask…") are taken out first (``holds_answer``).
     AnswerType.QUANTITY: re.compile(
-        rf"(?<![\w.\-(])\d[\d,.]*{_UNIT}?(?![\w\-])|\b(?:{_NUMBER_WORDS})\b", _Q
+        rf"(?<![\w.\-(])\d[\d,.]*(?:{_UNIT}|st|nd|rd|th)?(?![\w\-])|\b(?:{_NUMBER_WORDS})\b", _Q
     ),
     AnswerType.TIME: re.compile(
         rf"\b(?:1[5-9]|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:when|whenever|if|once|after|before|"
