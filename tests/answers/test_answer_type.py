@@ -66,9 +66,10 @@ def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerTy
         (AnswerType.QUANTITY, "Number of seconds to cache credentials (default: 900).", True),
         # a unit written onto its number, and an amount said as a verb
         (AnswerType.QUANTITY, "It uses a minimum of 100MB of memory.", True),
-        (AnswerType.QUANTITY, "The meeting was their 38th since Xi became leader.", True),
         (AnswerType.QUANTITY, "Timeouts are checked every 10ms.", True),
         (AnswerType.QUANTITY, "Origin tracking halves the speed.", True),
+        # an ordinal counts: "their 38th" meeting is how many times they met
+        (AnswerType.QUANTITY, "The meeting was their 38th since Xi became leader.", True),
         (AnswerType.QUANTITY, "Run 2to3 on the file, or the 3des cipher.", False),
         # digits that are not amounts: a manual section, a step, a list marker, names
         (AnswerType.QUANTITY, "See git-credential-cache(1) for details.", False),
