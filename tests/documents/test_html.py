@@ -91,6 +91,31 @@ def test_sphinx_page_keeps_the_body_and_drops_navigation() -> None:
     assert_paragraphs_match_scorer(SPHINX_PAGE)
 
 
+# The Read the Docs theme (BIND's manual, many projects' docs): one wrapper whose class names
+# the navigation holds both the sidebar and the page's text.
+RTD_PAGE = """<html><head><title>6. Advanced Configurations</title></head><body>
+<div class="wy-grid-for-nav">
+<nav data-toggle="wy-nav-shift" class="wy-nav-side"><div class="wy-side-scroll">
+<div class="wy-menu wy-menu-vertical" role="navigation"><ul><li>1. Introduction</li></ul></div>
+</div></nav>
+<section data-toggle="wy-nav-shift" class="wy-nav-content-wrap">
+<nav class="wy-nav-top" aria-label="Mobile navigation menu">BIND 9</nav>
+<div class="wy-nav-content"><div class="rst-content">
+<div role="navigation" aria-label="Page navigation"><ul><li>Docs</li></ul></div>
+<div role="main" class="document" itemprop="articleBody">
+<h1>6.1. Catalog Zones</h1><p>A catalog zone is a special DNS zone that contains a list of
+other zones to be served.</p>
+</div></div></div></section></div></body></html>"""
+
+
+def test_a_chrome_wrapper_holding_the_main_text_is_kept() -> None:
+    page = extract_html(RTD_PAGE)
+    assert page.text.startswith("6.1. Catalog Zones\n\nA catalog zone is a special DNS zone")
+    for chrome in ("1. Introduction", "BIND 9", "Docs"):
+        assert chrome not in page.text
+    assert_paragraphs_match_scorer(RTD_PAGE)
+
+
 @pytest.mark.parametrize(
     ("html", "text"),
     [

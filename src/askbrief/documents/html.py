@@ -111,7 +111,9 @@ def _declared_charset(head: bytes) -> str | None:
 
 
 def extract_html(html: str) -> HtmlText:
-    """Parse ``html``; a boilerplate element left unclosed is kept rather than eat the page."""
+    """Parse ``html``; a boilerplate element left unclosed, or holding the page's main content
+    (``<main>``, ``role="main"``: the Read the Docs theme wraps the whole page, sidebar and text,
+    in ``<div class="wy-grid-for-nav">``), is kept rather than eat the page."""
     html = html.replace("\r\n", "\n").replace("\r", "\n")
     keep: set[int] = set()
     for _ in range(_MAX_REPARSES):
@@ -120,12 +122,24 @@ def extract_html(html: str) -> HtmlText:
         parser.close()
         unclosed = parser.unclosed_drop()
         if unclosed is None:
+            unclosed = parser.swallowed_main()
+        if unclosed is None:
             return parser.result()
         keep.add(unclosed)
     parser = _TextParser(keep, lenient=True)  # a page this broken keeps all but scripts
     parser.feed(html)
     parser.close()
     return parser.result()
+
+
+def _is_main(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether the element is the page's main content."""
+    values = dict(attrs)
+    return (
+        tag == "main"
+        or (values.get("role") or "").strip().lower() == "main"
+        or values.get("itemprop") == "articleBody"
+    )
 
 
 class _TextParser(HTMLParser):
@@ -143,6 +157,7 @@ class _TextParser(HTMLParser):
         self._drop_depth = 0
         self._drop_index = 0
         self._dropped_text = False
+        self._swallowed: int | None = None  # a drop that held the page's main content
         self._stack: list[str] = []  # open content/chrome elements, for "inside main?"
         self._pre = 0
         self._title: list[str] | None = None
@@ -161,6 +176,10 @@ class _TextParser(HTMLParser):
             return None  # html.parser itself treats the rest of the page as script text
         return self._drop_index
 
+    def swallowed_main(self) -> int | None:
+        """The index of the first start tag dropped as chrome that held the main content."""
+        return self._swallowed
+
     def result(self) -> HtmlText:
         text = "".join(self._parts).rstrip(" \n")
         title = " ".join(self._title_text.split())
@@ -173,6 +192,8 @@ class _TextParser(HTMLParser):
         if self._drop_tag is not None:
             if tag == self._drop_tag:
                 self._drop_depth += 1
+            if self._swallowed is None and _is_main(tag, attrs) and self._drop_tag != "template":
+                self._swallowed = self._drop_index
             return
         if tag not in _VOID and index not in self._keep and self._should_drop(tag, attrs):
             self._drop_tag, self._drop_depth, self._drop_index = tag, 1, index
