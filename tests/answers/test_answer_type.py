@@ -71,6 +71,8 @@ def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerTy
         # an ordinal counts: "their 38th" meeting is how many times they met
         (AnswerType.QUANTITY, "The meeting was their 38th since Xi became leader.", True),
         (AnswerType.QUANTITY, "Run 2to3 on the file, or the 3des cipher.", False),
+        (AnswerType.TIME, "The keeper lit the lamp at dusk.", True),
+        (AnswerType.TIME, "The cache is emptied at startup.", True),
         # digits that are not amounts: a manual section, a step, a list marker, names
         (AnswerType.QUANTITY, "See git-credential-cache(1) for details.", False),
         (AnswerType.QUANTITY, "Use the password from step (2) again.", False),

@@ -136,7 +136,12 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.TIME: re.compile(
         rf"\b(?:1[5-9]|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:when|whenever|if|once|after|before|"
-        r"until|during|since|ago|yesterday|today|tomorrow|century|decade)\b",
+        r"until|during|since|ago|yesterday|today|tomorrow|century|decade|"
+        # a time of day or a period ("at dusk", "every morning", "weekly"), or a moment of a
+        # program's life ("at startup", "on reboot")
+        r"dawn|dusk|sunrise|sunset|morning|afternoon|evening|night|noon|midnight|daily|weekly|"
+        r"monthly|yearly|annually|hourly|every|now|immediately|soon|later|earlier|recently|"
+        r"startup|boot|reboot|restart|shutdown)\b",
         _Q,
     ),
     AnswerType.PERSON: re.compile(
