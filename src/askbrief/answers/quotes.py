@@ -393,6 +393,8 @@ def candidates(
                     and ENDS_SENTENCE.search(quote)  # sentences, not headings
                     and ENDS_SENTENCE.search(middle)
                     and holds_answer(kind, third)
+                    # the subject is named before the value, not by the value's own sentence
+                    and covs[i + 2] < covs[i]
                     and not holds_answer(kind, quote)
                     and not holds_answer(kind, middle)
                 ):
