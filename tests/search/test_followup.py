@@ -358,3 +358,18 @@ def test_a_question_alone_naming_what_the_corpus_lacks_still_abstains(
     seeds_session: Session,
 ) -> None:
     assert seeds_session.ask("When will the lemon meringue pie be finished?").abstained
+
+
+def test_a_value_follow_up_quotes_the_sentence_with_the_value_not_what_was_just_said(
+    seeds_session: Session,
+) -> None:
+    """The date's own sentence names the construction; the two before it only name the bridge,
+    which the conversation already did."""
+    _, answer = converse(
+        seeds_session,
+        [
+            "Tell me about the new cross-border bridge between Russia and China.",
+            "When did construction begin?",
+        ],
+    )
+    assert answer.citations[0].quote.startswith("Its construction began in 2016")
