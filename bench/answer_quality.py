@@ -61,6 +61,8 @@ FFMPEG_DOCS = Path("/usr/share/doc/ffmpeg/manual")
 EXIM_DOCS = Path("/usr/share/doc/exim4-doc-html/spec_html")
 HAPROXY_DOCS = Path("/usr/share/doc/haproxy/html")
 R_DOCS = Path("/usr/share/R/doc/manual")
+BIND_DOCS = Path("/usr/share/doc/bind9-doc/arm")
+RSYSLOG_DOCS = Path("/usr/share/doc/rsyslog-doc/html")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -97,6 +99,8 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Exim spec": (EXIM_DOCS, REPO / "bench" / "exim_questions.jsonl", False),
     "HAProxy docs": (HAPROXY_DOCS, REPO / "bench" / "haproxy_questions.jsonl", False),
     "R manuals": (R_DOCS, REPO / "bench" / "rdocs_questions.jsonl", False),
+    "BIND 9 manual": (BIND_DOCS, REPO / "bench" / "bind_questions.jsonl", False),
+    "rsyslog docs": (RSYSLOG_DOCS, REPO / "bench" / "rsyslog_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
