@@ -116,6 +116,25 @@ def test_a_chrome_wrapper_holding_the_main_text_is_kept() -> None:
     assert_paragraphs_match_scorer(RTD_PAGE)
 
 
+def test_a_section_named_for_its_heading_is_content_whatever_the_heading_says() -> None:
+    """docutils names a section for its heading: "search" in "…-module-search-path" and "menu"
+    in "the-edit-menu" are words of the heading, not chrome."""
+    for section in (
+        '<section id="the-initialization-of-the-sys-path-module-search-path">',
+        '<div class="section" id="the-edit-menu">',
+    ):
+        close = "</section>" if section.startswith("<section") else "</div>"
+        page = extract_html(
+            f'<html><body><div class="body" role="main">{section}<h1>The heading</h1>'
+            f"<p>A module search path is initialized when Python starts.</p>{close}</div>"
+            "</body></html>"
+        )
+        assert "A module search path is initialized" in page.text, section
+    # a chrome name still drops its block
+    page = extract_html('<div id="search-box"><p>Quick search</p></div><p>Body text.</p>')
+    assert page.text == "Body text."
+
+
 @pytest.mark.parametrize(
     ("html", "text"),
     [

@@ -251,8 +251,12 @@ class _TextParser(HTMLParser):
             return True
         if tag not in _CONTAINERS:
             return False
-        names = f"{values.get('class') or ''} {values.get('id') or ''}".lower()
-        tokens = set(names.split()) | set(_NAME_WORDS.split(names))
+        classes_text = (values.get("class") or "").lower()
+        names = f"{classes_text} {values.get('id') or ''}".lower()
+        # A section's id is its heading's words ("the-initialization-of-the-sys-path-module-
+        # search-path", docutils' <section> or <div class="section">): no word of it says chrome.
+        slug = tag == "section" or "section" in classes_text.split()
+        tokens = set(names.split()) | set(_NAME_WORDS.split(classes_text if slug else names))
         if tokens & _BOILERPLATE_TOKENS:
             return True
         classes = set(_NAME_WORDS.split((values.get("class") or "").lower()))
