@@ -116,6 +116,18 @@ def test_a_chrome_wrapper_holding_the_main_text_is_kept() -> None:
     assert_paragraphs_match_scorer(RTD_PAGE)
 
 
+def test_a_page_its_chrome_rules_would_empty_is_read_whole_when_it_shows_plenty() -> None:
+    """No main element to go by, and a wrapper named like navigation: a misread layout loses no
+    page. A page of a few words of chrome stays empty."""
+    body = "<p>" + "The resolver retries each query over TCP when the answer is truncated. " * 20
+    page = extract_html(f'<html><body><div class="site-nav-wrapper">{body}</p></div></body></html>')
+    assert page.text.startswith("The resolver retries each query over TCP")
+    small = extract_html(
+        '<html><body><div class="nav-wrapper"><p>Home | Search</p></div></body></html>'
+    )
+    assert small.text == ""
+
+
 def test_a_section_named_for_its_heading_is_content_whatever_the_heading_says() -> None:
     """docutils names a section for its heading: "search" in "…-module-search-path" and "menu"
     in "the-edit-menu" are words of the heading, not chrome."""

@@ -54,6 +54,9 @@ _CELL = _tags("td th")
 # references and glossaries are lists of them.
 _HEADINGS = _tags("h1 h2 h3 h4 h5 h6 dt")
 _MAX_REPARSES = 8  # each unclosed boilerplate element costs one more parse of the page
+# A page whose chrome rules leave nothing, but which shows this many letters and digits, is read
+# whole rather than lost (search pages and redirects show far fewer).
+_MIN_RESCUED = 1000
 # HTML's own whitespace only: a no-break space stays, in case a checker keeps it too.
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
@@ -124,12 +127,26 @@ def extract_html(html: str) -> HtmlText:
         if unclosed is None:
             unclosed = parser.swallowed_main()
         if unclosed is None:
-            return parser.result()
+            page = parser.result()
+            if page.text.strip():
+                return page
+            # Nothing left of a page that shows a reader plenty: a misread layout, not a page
+            # of chrome alone; it keeps all but scripts, as a broken one does.
+            lenient = _lenient(html, keep)
+            return lenient if _letters(lenient.text) >= _MIN_RESCUED else page
         keep.add(unclosed)
-    parser = _TextParser(keep, lenient=True)  # a page this broken keeps all but scripts
+    return _lenient(html, keep)  # a page this broken keeps all but scripts
+
+
+def _lenient(html: str, keep: set[int]) -> HtmlText:
+    parser = _TextParser(keep, lenient=True)
     parser.feed(html)
     parser.close()
     return parser.result()
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
 
 
 def _is_main(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
