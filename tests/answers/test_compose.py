@@ -174,6 +174,37 @@ def test_a_question_asking_for_a_value_is_not_answered_without_one(
     assert ask(without, "Did envoys hold talks in Rome on the trade dispute?")[0] is False
 
 
+def test_a_quote_runs_on_with_an_overlapping_one_that_says_more(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """The pair that matches the question and the pair after it overlap: rather than drop the
+    second as a duplicate, the first quote runs on with it, to what happens to the messages."""
+    notes = {
+        f"notes/{i:02d}.txt": f"Note {i}\n\nEach module reads its settings when the daemon "
+        "starts and reports problems to the console.\n"
+        for i in range(20)
+    }
+    actions = (
+        "Actions\n\nWhen an action is executed, some messages may permanently fail. Depending on "
+        "configuration, this could for example be caused by an offline target or exceptionally "
+        "non-numerical data inside a numerical database field. If action.errorfile is specified, "
+        "those messages are written to the specified file. If it is not specified (the default), "
+        "messages are silently discarded.\n"
+    )
+    session = Session(
+        settings, write_corpus(tmp_path / "corpus", {**notes, "actions.txt": actions})
+    )
+    session.open()
+    answer = session.ask(
+        "What happens to messages that an action permanently fails to deliver, for example "
+        "non-numeric data going into a numeric database field?"
+    )
+    first = answer.citations[0]
+    assert first.quote.startswith("When an action is executed")
+    assert "those messages are written to the specified file" in first.quote
+    assert actions[first.start : first.end] == first.quote
+
+
 def test_only_stop_words_abstain_with_a_notice(seeds_session: Session) -> None:
     answer = seeds_session.ask("what is the of and?")
     assert answer.abstained

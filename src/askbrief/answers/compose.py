@@ -30,7 +30,7 @@ from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
 from .answer_type import VALUE_TYPES, AnswerType, answer_type, demands_value
 from .explain import quote_reasons
-from .quotes import Candidate, Weights, candidates
+from .quotes import ENDS_SENTENCE, MAX_QUOTE_CHARS, Candidate, Weights, candidates
 from .twins import Searchable, text_twin
 
 __all__ = ["MIN_COVERAGE", "answer_terms", "compose_answer", "markdown_escape"]
@@ -132,6 +132,11 @@ def compose_answer(
                 sources.append(c.hit.passage.source)
         elif len(chosen) < max_quotes and not _is_duplicate(c, chosen):
             chosen.append(c)
+        elif (j := _runs_on_from(c, chosen)) is not None:
+            # A quote that starts inside a chosen one and runs on past it: the chosen one runs on
+            # with it rather than lose what it adds ("…some messages may permanently fail. …" and
+            # then "If action.errorfile is specified, those messages are written to the file.").
+            chosen[j] = _run_on(chosen[j], c)
     if twins is not None:
         chosen, elsewhere = _cite_text_copies(chosen, elsewhere, twins)
     citations = tuple(
@@ -158,6 +163,30 @@ def compose_answer(
         citations=citations,
         hits=tuple(hits),
         explanation={"quotes": quote_reasons(chosen, weights)} if explain else None,
+    )
+
+
+def _runs_on_from(c: Candidate, chosen: Sequence[Candidate]) -> int | None:
+    """The index of the chosen quote that ``c`` starts inside and runs on past, the two within
+    ``MAX_QUOTE_CHARS`` and each ending as a sentence ends (never on to a heading line); None
+    when there is none."""
+    if not ENDS_SENTENCE.search(c.quote):
+        return None
+    for j, o in enumerate(chosen):
+        if (
+            c.hit.passage.source == o.hit.passage.source
+            and o.start <= c.start < o.end < c.end
+            and c.end - o.start <= MAX_QUOTE_CHARS
+            and ENDS_SENTENCE.search(o.quote)
+        ):
+            return j
+    return None
+
+
+def _run_on(o: Candidate, c: Candidate) -> Candidate:
+    """Quote ``o`` run on to the end of ``c``, which starts inside it: the same document text."""
+    return replace(
+        o, end=c.end, quote=o.quote[: c.start - o.start] + c.quote, terms=o.terms | c.terms
     )
 
 
