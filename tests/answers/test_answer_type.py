@@ -70,6 +70,8 @@ def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerTy
         (AnswerType.QUANTITY, "Origin tracking halves the speed.", True),
         # an ordinal counts: "their 38th" meeting is how many times they met
         (AnswerType.QUANTITY, "The meeting was their 38th since Xi became leader.", True),
+        (AnswerType.QUANTITY, "The glacier moves forty metres each winter.", True),
+        (AnswerType.QUANTITY, "The orchard grows seventeen quince trees.", True),
         (AnswerType.QUANTITY, "Run 2to3 on the file, or the 3des cipher.", False),
         (AnswerType.TIME, "The keeper lit the lamp at dusk.", True),
         (AnswerType.TIME, "The cache is emptied at startup.", True),
