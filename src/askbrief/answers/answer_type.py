@@ -118,7 +118,7 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 )
 
 _NUMBER_WORDS = (
-    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundred|thousand|million|billion|trillion|once|twice|thrice|dozen|dozens|"
     r"half|halves|doubles|triples|none"
