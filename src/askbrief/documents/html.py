@@ -276,7 +276,7 @@ class _TextParser(HTMLParser):
         tokens = set(names.split()) | set(_NAME_WORDS.split(classes_text if slug else names))
         if tokens & _BOILERPLATE_TOKENS:
             return True
-        classes = set(_NAME_WORDS.split((values.get("class") or "").lower()))
+        classes = set(_NAME_WORDS.split(classes_text))
         chrome = tokens & _CHROME_TOKENS or classes & _CHROME_CLASSES
         return outside_content and bool(chrome) and tag != "table"
 
