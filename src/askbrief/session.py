@@ -229,8 +229,7 @@ class Session:
             k,
             index.opening,
             terms,
-            n_passages=index.n_passages,
-            followup=followup,
+            model=model,
             is_link=self._is_link,
         )
         if answer_type(question) in SUMMARY_TYPES:

@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from ..config import SearchSettings
 from ..types import Hit, Passage
-from .semantic import StaticEmbedder, embedder
+from .semantic import StaticEmbedder
 from .terms import QuestionTerms, heading_terms, title_terms
 
 __all__ = [
@@ -256,17 +256,16 @@ def rerank(
     opening: Callable[[Passage], str] | None = None,
     terms: QuestionTerms | None = None,
     *,
-    n_passages: int = 0,
-    followup: bool = False,
+    model: StaticEmbedder | None = None,
     is_link: Callable[[str], bool] | None = None,
 ) -> list[Ranked]:
     """The best ``k`` of BM25's ``hits`` after the steps ``settings`` turn on; each hit carries
-    the sources of its collapsed duplicates. ``opening`` gives a passage's page opening."""
+    the sources of its collapsed duplicates. ``opening`` gives a passage's page opening; ``model``
+    is the static embedder where the semantic signal is on (``semantic_on``), else None."""
     if settings.collapse_duplicates:
         ranked = collapse_duplicates(hits, is_link)
     else:
         ranked = [Ranked(h, i) for i, h in enumerate(hits, start=1)]
-    model = embedder() if semantic_on(settings, n_passages, followup) else None
     if ranked:
         evidence = signals(question, ranked, model, opening, terms)
         weights = fusion_weights(settings, terms, model is not None)
