@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -85,7 +86,7 @@ def test_abstain_rule_is_the_coverage_threshold(seeds_session: Session) -> None:
     for q in QUESTIONS:
         answer = seeds_session.ask(q)
         _, terms = seeds_session.retrieve(q)
-        assert terms.answer_threshold in (MIN_COVERAGE, 1 / 3)
+        assert terms.answer_threshold in (MIN_COVERAGE, 1 / 3)  # none of them is very long
         if not answer.abstained:
             assert (
                 terms.coverage(set(analyze(answer.citations[0].quote))) > terms.answer_threshold
@@ -108,6 +109,20 @@ def test_a_long_question_keeps_its_lower_threshold_for_one_incidental_missing_wo
     assert _terms(both, {"ci", "jenkin"}).answer_threshold == MIN_COVERAGE
     # a short question gets no lower threshold at all
     assert _terms({"lemon": 8.6, "pie": 8.6, "recip": 3.0}, set()).answer_threshold == MIN_COVERAGE
+
+
+def test_a_very_long_question_needs_the_weight_of_four_average_terms() -> None:
+    """Past twelve terms the asker sets a scene ("We run a pretty busy site…, and every time we
+    reload…") that no answer repeats: the share an answer must cover shrinks with the question."""
+    words = "busi site ten thousand connect second reload coupl client error normal os side help"
+    sixteen = {w: 4.0 for w in (words + " kernel pretti").split()}
+    assert len(sixteen) == 16
+    assert _terms(sixteen, set()).answer_threshold == pytest.approx(4 / 16)
+    twelve = dict(list(sixteen.items())[:12])
+    assert _terms(twelve, set()).answer_threshold == pytest.approx(1 / 3)
+    # two words the corpus lacks keep it at half, however long the question
+    lacks = {"kubernet": 9.0, "ingress": 9.0}
+    assert _terms({**sixteen, **lacks}, set(lacks)).answer_threshold == MIN_COVERAGE
 
 
 def test_an_everyday_word_the_corpus_lacks_is_an_aside_whatever_its_share() -> None:

@@ -23,6 +23,9 @@ __all__ = [
 HALF = 0.5
 LONG_QUESTION = 5
 LONG_THRESHOLD = 1 / 3
+# Past twelve own terms, a quote needs the weight of this many of the question's average terms,
+# not a third of however many the asker wrote: the scene they set grows with the question.
+ANSWER_TERMS = 4
 # A long question keeps its lower threshold with one word the corpus lacks, when that word holds
 # less than this share of its weight: an aside ("so my CI test run fails"), not its subject. An
 # everyday word asked in lower case ("the browsers in our office") is an aside whatever its share.
@@ -224,7 +227,9 @@ class QuestionTerms:
 
         Half the question's weight, as a rule. A long question (``LONG_QUESTION`` own terms or more)
         whose every term the corpus holds needs only ``LONG_THRESHOLD``: it carries words ("put
-        aside for a while", "accidentally") that an answer need not repeat. A question naming
+        aside for a while", "accidentally") that an answer need not repeat. Past twelve terms it
+        needs ``ANSWER_TERMS`` terms' share: "We run a pretty busy site (tens of thousands of new
+        connections per second) and every time we reload…" sets a scene no answer repeats. A question naming
         something the corpus never mentions gets no such credit, unless that is one word holding
         under ``INCIDENTAL_SHARE`` of the weight ("How do I get valgrind to return a non-zero
         exit status when it finds errors, so my CI test run fails?" lacks only "CI"), or an
@@ -233,7 +238,7 @@ class QuestionTerms:
         the question is about."""
         own = len(self.weights) - len(self.borrowed & self.weights.keys())
         if own >= LONG_QUESTION and self._missing_is_incidental():
-            return LONG_THRESHOLD
+            return min(LONG_THRESHOLD, ANSWER_TERMS / own)
         return HALF
 
     def _missing_is_incidental(self) -> bool:
