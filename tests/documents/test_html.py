@@ -147,6 +147,32 @@ def test_a_section_named_for_its_heading_is_content_whatever_the_heading_says() 
     assert page.text == "Body text."
 
 
+def test_a_class_ending_in_header_is_no_page_header() -> None:
+    """SQLAlchemy's tutorial pages hold all their text in <section class="orm-header">; only a
+    class that is "header" itself (Texinfo's Next/Up line) marks chrome."""
+    page = extract_html(
+        '<html><body><div id="docs-body" role="main"><section class="orm-header" id="orm">'
+        "<h1>Data Manipulation with the ORM</h1><p>The Session tracks the objects it loads.</p>"
+        "</section></div></body></html>"
+    )
+    assert "The Session tracks the objects it loads." in page.text
+
+
+def test_a_block_holding_a_page_heading_and_its_prose_is_the_page_whatever_its_id_says() -> None:
+    """Django names its content block for the page's path, "topics-db-search", and puts the site's
+    name above it in an <h1>. A table of contents under a heading is links, and stays out."""
+    prose = "<p>" + "A common task for web applications is to search some data. " * 25 + "</p>"
+    toc = "<ul>" + "<li><a href='#a'>Assertion testing and strict mode</a></li>" * 40 + "</ul>"
+    html = (
+        "<html><body><div id='hd'><h1><a href='/'>Django documentation</a></h1></div>"
+        f"<div class='nav'><h1>Contents</h1>{toc}</div>"
+        f"<div class='yui-g' id='topics-db-search'><h1>Search</h1>{prose}</div></body></html>"
+    )
+    text = assert_paragraphs_match_scorer(html)
+    assert "Search\n\nA common task for web applications is to search some data." in text
+    assert "Assertion testing and strict mode" not in text
+
+
 @pytest.mark.parametrize(
     ("html", "text"),
     [

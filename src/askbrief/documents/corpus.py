@@ -23,7 +23,7 @@ from .pdf import extract_pdf
 from .titles import clip_title, first_line, site_title, text_title_and_headings
 
 # Bump when what load_document makes of a file changes: saved indexes are then rebuilt.
-READER_VERSION = "21"
+READER_VERSION = "22"
 
 __all__ = [
     "NO_SUFFIX",

@@ -38,8 +38,9 @@ _CHROME_TOKENS = _tags(
     "footer sidebar toc menu mainmenu submenu searchmenu searchbox search tagline masthead topbar "
     "nav navigation"
 )
-# As a class only: Texinfo's <div class="header"> is a node's Next/Previous/Up line, while
-# AsciiDoc's <div id="header"> holds the page's title and its NAME line.
+# As a whole class only: Texinfo's <div class="header"> is a node's Next/Previous/Up line, while
+# AsciiDoc's <div id="header"> holds the page's title and its NAME line, and SQLAlchemy's
+# <section class="orm-header"> the whole of a tutorial page.
 _CHROME_CLASSES = _tags("header")
 # Class and id names are read word by word: "fancy_toc", "toc-sub", "fancy-toc1" all say "toc".
 _NAME_WORDS = re.compile(r"[^a-z]+")
@@ -175,6 +176,9 @@ class _TextParser(HTMLParser):
         self._drop_index = 0
         self._dropped_text = False
         self._swallowed: int | None = None  # a drop that held the page's main content
+        self._drop_h1 = False  # the drop holds an <h1>
+        self._drop_letters = 0  # letters and digits inside the drop, outside its links
+        self._drop_links = 0  # open <a> elements inside the drop
         self._stack: list[str] = []  # open content/chrome elements, for "inside main?"
         self._pre = 0
         self._title: list[str] | None = None
@@ -211,10 +215,13 @@ class _TextParser(HTMLParser):
                 self._drop_depth += 1
             if self._swallowed is None and _is_main(tag, attrs) and self._drop_tag != "template":
                 self._swallowed = self._drop_index
+            self._drop_h1 = self._drop_h1 or tag == "h1"
+            self._drop_links += tag == "a"
             return
         if tag not in _VOID and index not in self._keep and self._should_drop(tag, attrs):
             self._drop_tag, self._drop_depth, self._drop_index = tag, 1, index
-            self._dropped_text = False
+            self._dropped_text, self._drop_h1, self._drop_letters = False, False, 0
+            self._drop_links = 0
             if tag == "title" and self._title is None and not self._title_text:
                 self._title = []
             return
@@ -227,6 +234,8 @@ class _TextParser(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if self._drop_tag is not None:
+            if tag == "a" and self._drop_links:
+                self._drop_links -= 1
             if tag == self._drop_tag:
                 self._drop_depth -= 1
                 if self._drop_depth == 0:
@@ -240,6 +249,8 @@ class _TextParser(HTMLParser):
                 self._title.append(data)
             elif not data.isspace():
                 self._dropped_text = True
+                if not self._drop_links:
+                    self._drop_letters += _letters(data)
             return
         if self._heading is not None and self._anchor_depth == 0:
             self._heading.append(data)
@@ -276,14 +287,24 @@ class _TextParser(HTMLParser):
         tokens = set(names.split()) | set(_NAME_WORDS.split(classes_text if slug else names))
         if tokens & _BOILERPLATE_TOKENS:
             return True
-        classes = set(_NAME_WORDS.split(classes_text))
-        chrome = tokens & _CHROME_TOKENS or classes & _CHROME_CLASSES
+        chrome = tokens & _CHROME_TOKENS or set(classes_text.split()) & _CHROME_CLASSES
         return outside_content and bool(chrome) and tag != "table"
 
     def _end_drop(self) -> None:
         if self._title is not None:
             self._title_text = "".join(self._title)
             self._title, self._dropped_text = None, bool(self._title_text.strip())
+        if (
+            self._drop_h1
+            and self._swallowed is None
+            and self._drop_letters >= max(_MIN_RESCUED, self._length)
+            and self._drop_tag not in _ALWAYS_DROP
+        ):
+            # It held a page heading and more text, links aside, than all kept before it: the
+            # page itself, whatever its class or id says (Django's <div id="topics-db-search">
+            # for the page topics/db/search; its site name above is an <h1> too). A table of
+            # contents under the site's name is links.
+            self._swallowed = self._drop_index
         if self._dropped_text and self._drop_tag not in ("script", "style"):
             # Text html.parser saw is missing here: never let one paragraph span the gap, and
             # mark it with a third newline so that no quote joins the text either side (a
