@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from askbrief.answers.answer_type import (
+    unit_asked,
     AnswerType,
     answer_type,
     continues_previous,
@@ -126,3 +127,36 @@ def test_a_sentence_opening_with_a_pronoun_continues_the_one_before() -> None:
 )
 def test_a_question_asking_for_a_value_demands_one(question: str, demands: bool) -> None:
     assert demands_value(question, answer_type(question)) is demands
+
+
+@pytest.mark.parametrize(
+    ("question", "quote", "holds"),
+    [
+        ("How many hours did their meeting in Rome last?", "They met in Rome in 2022.", False),
+        ("How many hours did their meeting in Rome last?", "It was a seven-hour meeting.", True),
+        ("How long is the bridge in kilometres?", "It carries one million tons of goods.", False),
+        ("How long is the bridge in kilometres?", "The bridge is 1.08 km long.", True),
+        ("How long is the bridge in kilometres?", "The 1,080-metre bridge opened.", True),
+        ("How much did they pay in dollars?", "They paid $250 million.", True),
+        ("How many milliseconds does it wait?", "It waits 100ms by default.", True),
+    ],
+)
+def test_an_amount_asked_in_a_unit_is_held_by_a_number_in_that_measure(
+    question: str, quote: str, holds: bool
+) -> None:
+    unit = unit_asked(question, answer_type(question))
+    assert unit is not None
+    assert bool(unit.search(quote)) is holds
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the currency the reserves are held in, not the unit of the share asked for
+        "How big a share of Russia's foreign-currency reserves was still in dollars in 2021?",
+        "How many envoys held talks in Rome?",
+        "When did the talks last for hours?",
+    ],
+)
+def test_a_question_that_asks_no_unit_names_none(question: str) -> None:
+    assert unit_asked(question, answer_type(question)) is None

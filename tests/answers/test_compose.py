@@ -187,6 +187,11 @@ def test_a_question_asking_for_a_value_is_not_answered_without_one(
     assert ask(without, how_many) == (True, "")
     assert ask(with_number, how_many) == (False, with_number.strip())
     assert ask(without, "Did envoys hold talks in Rome on the trade dispute?")[0] is False
+    # asked in a unit, the amount must be in that measure: a count of envoys is no duration
+    how_long = "How many hours did the envoys hold talks in Rome on the trade dispute?"
+    assert ask(with_number, how_long) == (True, "")
+    in_hours = "Four envoys held talks in Rome for six hours on the trade dispute.\n"
+    assert ask(in_hours, how_long) == (False, in_hours.strip())
 
 
 def test_a_quote_runs_on_with_an_overlapping_one_that_says_more(

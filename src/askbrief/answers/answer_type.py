@@ -245,6 +245,51 @@ def demands_value(question: str, kind: AnswerType) -> bool:
     return kind in VALUE_TYPES and not _OPENS_WITH_VERB.match(asking_part(question))
 
 
+# Units a question may ask its amount in, by what they measure. Money is a symbol before the
+# number as often as a word after it ("$250", "250 dollars").
+_UNITS = {
+    "duration": r"(?:milli|micro|nano)?seconds?|secs?|ms|minutes?|mins?|hours?|hrs?|h|days?|"
+    r"weeks?|months?|years?",
+    "length": r"(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|m|miles?|feet|foot|ft|inch(?:es)?|"
+    r"yards?",
+    "mass": r"tons?|tonnes?|kilo(?:gram)?s?|kg|grams?|g",
+    "money": r"dollars?|cents?|yuan|renminbi|rmb|rubles?|roubles?|euros?|usd|cny|eur",
+    "share": r"percent|per\s+cent|percentage|%",
+    "data": r"bytes?|(?:kilo|mega|giga|tera)bytes?|[kmgt]i?b",
+}
+# What the question names its unit by: whole words, and only the spelled-out or usual forms.
+_ASKED_UNITS = {
+    "duration": r"(?:milli|micro|nano)?seconds?|minutes?|hours?|days?|weeks?|months?|years?",
+    "length": r"(?:kilo|centi|milli)?met(?:re|er)s?|miles?|feet|inch(?:es)?|yards?",
+    "mass": r"tons?|tonnes?|kilo(?:gram)?s?|grams?",
+    "money": r"dollars?|yuan|renminbi|rubles?|roubles?|euros?",
+    "share": r"percent|per\s+cent|percentage",
+    "data": r"(?:kilo|mega|giga|tera)?bytes?",
+}
+_NUMBER = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a))"
+_MONEY_SIGN = re.compile(r"[$€£¥]\s?\d")
+
+
+def unit_asked(question: str, kind: AnswerType) -> re.Pattern[str] | None:
+    """For an amount asked in a unit ("How many hours…?", "…in kilometres?"), what a quote
+    holding it looks like: a number with a unit of the same measure ("a seven-hour meeting",
+    "2.5 km", "$250"). "How long is the bridge in kilometres?" is not answered by "one million
+    tons of goods"."""
+    if kind is not AnswerType.QUANTITY:
+        return None
+    asking = asking_part(question)
+    for measure, words in _ASKED_UNITS.items():
+        # "how many hours…", "…in kilometres?"; not "…reserves still in dollars in 2021?"
+        if re.search(rf"\bhow\s+(?:many|much)\s+(?:{words})\b|\bin\s+(?:{words})\W*$", asking, _Q):
+            units = _UNITS[measure]
+            # the number, perhaps "billion" or "and a half" after it, then the unit
+            held = rf"{_NUMBER}(?:[\s-]+(?:{_NUMBER_WORDS}|and|a))*[\s-]*(?:{units})(?![a-z])"
+            if measure == "money":
+                held += rf"|{_MONEY_SIGN.pattern}"
+            return re.compile(held, _Q)
+    return None
+
+
 def continues_previous(sentence: str) -> bool:
     """Whether ``sentence`` opens by pointing back ("It is expected to…", "This means…")."""
     return bool(_CONTINUES.match(sentence))

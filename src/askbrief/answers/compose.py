@@ -28,7 +28,7 @@ from dataclasses import replace
 from ..search.followup import points_back
 from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
-from .answer_type import VALUE_TYPES, AnswerType, answer_type, demands_value
+from .answer_type import VALUE_TYPES, AnswerType, answer_type, demands_value, unit_asked
 from .explain import quote_reasons
 from .quotes import ENDS_SENTENCE, MAX_QUOTE_CHARS, Candidate, Weights, candidates
 from .twins import Searchable, text_twin
@@ -102,6 +102,7 @@ def compose_answer(
     value = demands_value(question, kind)
     if value:
         threshold *= VALUE_SHARE
+    unit = unit_asked(question, kind) if value else None
     # The first quote is the best one that passes the rule on its own; the rest support it.
     # A follow-up that points back ("Where did he go to university?") asks about the
     # conversation's subject: a quote about something else does not answer it.
@@ -113,6 +114,7 @@ def compose_answer(
             if c.coverage > threshold
             and (about is None or about(c))
             and (not value or c.features.typed > 0)
+            and (unit is None or unit.search(c.quote))
         ),
         None,
     )
