@@ -20,7 +20,10 @@ Node.js's: ``apt-get install nodejs-doc``; Valgrind's: ``apt-get install valgrin
 ``apt-get install apache2-doc``; Zsh's: ``apt-get install zsh-doc``; Vim's: ``apt-get install
 vim-doc``; Postfix's: ``apt-get install postfix-doc``; FFmpeg's: ``apt-get install ffmpeg-doc``;
 Exim's: ``apt-get install exim4-doc-html``; HAProxy's: ``apt-get install haproxy-doc``; R's
-manuals: ``apt-get install r-doc-html``).
+manuals: ``apt-get install r-doc-html``; BIND's: ``apt-get install bind9-doc``; rsyslog's:
+``apt-get install rsyslog-doc``; Django's: ``apt-get install python-django-doc``; CMake's:
+``apt-get install cmake-doc``; pytest's: ``apt-get install python-pytest-doc``; libvirt's:
+``apt-get install libvirt-doc``).
 """
 
 from __future__ import annotations
@@ -63,6 +66,10 @@ HAPROXY_DOCS = Path("/usr/share/doc/haproxy/html")
 R_DOCS = Path("/usr/share/R/doc/manual")
 BIND_DOCS = Path("/usr/share/doc/bind9-doc/arm")
 RSYSLOG_DOCS = Path("/usr/share/doc/rsyslog-doc/html")
+DJANGO_DOCS = Path("/usr/share/doc/python-django-doc/html")
+CMAKE_DOCS = Path("/usr/share/doc/cmake-doc/html")
+PYTEST_DOCS = Path("/usr/share/doc/python-pytest-doc/html")
+LIBVIRT_DOCS = Path("/usr/share/doc/libvirt-doc/html")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -101,6 +108,10 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "R manuals": (R_DOCS, REPO / "bench" / "rdocs_questions.jsonl", False),
     "BIND 9 manual": (BIND_DOCS, REPO / "bench" / "bind_questions.jsonl", False),
     "rsyslog docs": (RSYSLOG_DOCS, REPO / "bench" / "rsyslog_questions.jsonl", False),
+    "Django docs": (DJANGO_DOCS, REPO / "bench" / "django_questions.jsonl", False),
+    "CMake docs": (CMAKE_DOCS, REPO / "bench" / "cmake_questions.jsonl", False),
+    "pytest docs": (PYTEST_DOCS, REPO / "bench" / "pytest_questions.jsonl", False),
+    "libvirt docs": (LIBVIRT_DOCS, REPO / "bench" / "libvirt_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
