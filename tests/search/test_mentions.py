@@ -25,6 +25,8 @@ MANUAL = {
     # a typesetter's en dash for "--"
     "options.html": "<html><body><h1>Options</h1><p>Use –track-origins=yes to find where "
     "uninitialised values come from.</p></body></html>",
+    "markers.html": "<html><body><h1>Markers</h1><p>Use pytest.mark.skip to skip a test, and "
+    "register custom marks to avoid warnings.</p></body></html>",
     "connections.html": (
         "<html><head><title>Connection Settings</title></head><body><h1>max_connections</h1>"
         "<p>max_connections determines the maximum number of concurrent connections to the "
@@ -76,6 +78,16 @@ def test_a_name_no_passage_holds_is_unmentioned_though_its_parts_are(manual: Pat
     assert unmentioned(session.index, "What does --track-fds do?") == ["--track-fds"]
     # a file's name counts, though its text never writes it
     assert unmentioned(session.index, "What does dev_workflow ask of me?") == []
+
+
+def test_the_askers_own_names_are_not_refused(manual: Path) -> None:
+    """A placeholder the asker made up, and a member of a namespace the documents write (a
+    misspelt marker), are the asker's own: the question is still about what the manual covers.
+    A dotted name whose namespace the documents never write is still unmentioned."""
+    session = Session(Settings(), manual)
+    assert unmentioned(session.index, "Why does pytest.mark.slwo only warn?") == []
+    assert unmentioned(session.index, "Does VACUUM lock MY_TABLE or foo_bar?") == []
+    assert unmentioned(session.index, "What does os.path.join return?") == ["os.path.join"]
 
 
 def test_the_answer_abstains_and_names_what_the_documents_never_mention(manual: Path) -> None:

@@ -52,6 +52,8 @@ _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _CAMEL = re.compile(
     r"(?<![\w.])(?:[a-z]+(?:[A-Z][a-z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z0-9]+){2,})(?![\w])"
 )
+# A placeholder the asker made up (FOO_BUILD_TESTS, MY_OPT, my_table, foo.bar): their own name.
+_PLACEHOLDER = re.compile(r"^_*(?:foo|bar|baz|qux|my|your|example)(?:[_.]|$)", re.I)
 # Dashes a typesetter makes of "--" and "-" ("–timeout"), folded before names are compared.
 _DASHES = re.compile(r"[-‐‑‒–—]+")
 
@@ -86,11 +88,27 @@ def _mentioned(index: SearchIndex, name: str) -> bool:
     )
 
 
+def _askers_own(index: SearchIndex, name: str) -> bool:
+    """A name the asker made up, or wrote in their own code: a placeholder (``MY_OPT``), or a
+    member of a namespace the documents write (``pytest.mark.slwo``, a misspelt marker, where
+    they write ``pytest.mark.skip``; ``logger.info`` in the asker's code, where they write
+    ``logger.warning``). The question is then about what the documents do cover."""
+    if _PLACEHOLDER.match(name):
+        return True
+    head, dot, _ = name.rpartition(".")
+    return bool(dot) and not name.startswith("-") and _mentioned(index, head + ".")
+
+
 def unmentioned(index: SearchIndex, question: str) -> list[str]:
     """The code-like names of ``question`` (the first ``MAX_NAMES``) that no passage of
-    ``index`` holds and no document is named or titled by. A passage that holds one ranks among
-    the first ``LOOKUP_DEPTH`` for the name's own parts, so those are the passages read."""
-    return [name for name in code_names(question)[:MAX_NAMES] if not _mentioned(index, name)]
+    ``index`` holds and no document is named or titled by, and that are not the asker's own
+    (``_askers_own``). A passage that holds one ranks among the first ``LOOKUP_DEPTH`` for the
+    name's own parts, so those are the passages read."""
+    return [
+        name
+        for name in code_names(question)[:MAX_NAMES]
+        if not _mentioned(index, name) and not _askers_own(index, name)
+    ]
 
 
 def unmentioned_notice(names: Sequence[str]) -> str:
