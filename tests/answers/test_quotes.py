@@ -404,3 +404,29 @@ def test_a_colon_runs_on_to_the_paragraph_only_for_what_someone_said(tmp_path: P
     assert said.citations[0].quote.endswith("Run the installer from that folder.")
     steps = session.ask("How do I install the tool?")
     assert not steps.citations[0].quote.endswith("Run the installer from that folder.")
+
+
+def test_release_notes_give_way_to_the_reference_page_unless_releases_are_asked_about(
+    tmp_path: Path,
+) -> None:
+    """Release notes announce a setting in its reference page's own words; the reference page
+    answers what the setting does. A question about versions is answered by either."""
+    pages = {
+        "releases/1.10.html": "<html><head><title>Django 1.10 release notes</title></head>"
+        "<body><p>Two new settings help mitigate denial-of-service attacks via large requests: "
+        "one limits the size that a request body may be.</p></body></html>",
+        "ref/settings.html": "<html><head><title>Settings</title></head><body><p>This setting "
+        "limits the size that a request body may be before an error is raised.</p></body></html>",
+    }
+    session = _session(tmp_path, pages)
+    answer = session.ask("What limits the size a request body may be?", explain=True)
+    assert answer.citations[0].source == "ref/settings.html"
+    assert answer.explanation is not None
+    features = {
+        c.source: q["features"] for c, q in zip(answer.citations, answer.explanation["quotes"])
+    }
+    assert features["releases/1.10.html"].get("release_notes") == 1
+    assert "release_notes" not in features["ref/settings.html"]
+    versions = session.ask("Which version limits the size a request body may be?", explain=True)
+    assert versions.explanation is not None
+    assert all("release_notes" not in q["features"] for q in versions.explanation["quotes"])

@@ -25,7 +25,11 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
   conversation's next answer often is ("And what about imports going the other way?" after
   the exports: the next sentence);
 - penalties for what reads badly alone: code and fragments (``prose``), an introduction ending
-  in a colon, a sentence that leans on the one before (``dangling``), very long quotes, pairs.
+  in a colon, a sentence that leans on the one before (``dangling``), very long quotes, pairs;
+- ``release_notes``: a penalty for a page of release notes or a changelog (``releases/1.10.html``,
+  ``whatsnew/3.8.html``, ``CHANGELOG_V19.md``), unless the question asks about releases or
+  versions: such a page announces every feature in the words of its reference page ("Two new
+  settings help mitigate denial-of-service attacks…"), but the reference page answers.
 """
 
 from __future__ import annotations
@@ -74,6 +78,16 @@ _SIGNATURE_LINE = re.compile(
     r"[ \t]*\([^\n]*\)[ \t]*(?:(?:->|→)[^\n]*)?[¶§]?[ \t]*$",
     re.M,
 )
+# Release notes and changelogs, by their file or folder name: releases/1.10.html,
+# whatsnew/3.8.html, release-15-4.html, releaselog/3_39_2.html, changelogs/CHANGELOG_V19.md, NEWS.
+_RELEASE_NOTES = re.compile(
+    r"(?:^|/)(?:releases?|release-notes|relnotes|whatsnew|changelogs?|releaselog)/|"
+    r"(?:^|/)(?:news|changelog|changes|history|release-notes|relnotes|release-\d[\w.-]*)"
+    r"(?:\.[a-z]+)*$|(?:^|/)(?:NEWS|CHANGELOG|CHANGES|HISTORY)[^/]*$",
+    re.I,
+)
+# A question about releases or versions is answered by release notes too.
+_ABOUT_RELEASES = frozenset(analyze("release version changelog whatsnew"))
 _STUB = re.compile(
     r"^\W*(?:see(?:\s+also)?|cf\.?|refer\s+to|(?:for|with)\s+(?:more\s+)?(?:details|information|"
     r"an\s+example|examples)[^.]{0,40}?,\s*see)\b",
@@ -101,6 +115,7 @@ class Features:
     pair: float = 0.0
     chrome: float = 0.0
     continues: float = 0.0  # in a follow-up, it carries on from a quote just cited
+    release_notes: float = 0.0  # its page is release notes or a changelog
 
 
 @dataclass(frozen=True)
@@ -123,6 +138,7 @@ class Weights:
     pair: float = -0.05
     chrome: float = -0.2
     continues: float = 0.3
+    release_notes: float = -0.2
 
     def score(self, f: Features) -> float:
         return float(sum(getattr(self, k.name) * getattr(f, k.name) for k in fields(Features)))
@@ -297,6 +313,8 @@ def candidates(
         }
         if kind in SUMMARY_TYPES and is_summary(p):
             shared["summary"] = 1.0
+        if _RELEASE_NOTES.search(p.source) and not _ABOUT_RELEASES & question.weights.keys():
+            shared["release_notes"] = 1.0
         # Under a heading that names no subject ("Description", "Overview"), the first sentence
         # says what the page is about: it opens for the page's title.
         opens_for = shared["title"] if under and under <= GENERIC_HEADINGS else shared["heading"]
