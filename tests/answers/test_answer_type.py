@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from askbrief.answers.answer_type import (
-    unit_asked,
     AnswerType,
     answer_type,
     continues_previous,
     demands_value,
     holds_answer,
+    unit_asked,
 )
 
 

@@ -423,7 +423,8 @@ def test_release_notes_give_way_to_the_reference_page_unless_releases_are_asked_
     assert answer.citations[0].source == "ref/settings.html"
     assert answer.explanation is not None
     features = {
-        c.source: q["features"] for c, q in zip(answer.citations, answer.explanation["quotes"])
+        c.source: q["features"]
+        for c, q in zip(answer.citations, answer.explanation["quotes"], strict=True)
     }
     assert features["releases/1.10.html"].get("release_notes") == 1
     assert "release_notes" not in features["ref/settings.html"]

@@ -229,13 +229,13 @@ class QuestionTerms:
         whose every term the corpus holds needs only ``LONG_THRESHOLD``: it carries words ("put
         aside for a while", "accidentally") that an answer need not repeat. Past twelve terms it
         needs ``ANSWER_TERMS`` terms' share: "We run a pretty busy site (tens of thousands of new
-        connections per second) and every time we reload…" sets a scene no answer repeats. A question naming
-        something the corpus never mentions gets no such credit, unless that is one word holding
-        under ``INCIDENTAL_SHARE`` of the weight ("How do I get valgrind to return a non-zero
-        exit status when it finds errors, so my CI test run fails?" lacks only "CI"), or an
-        everyday word asked in lower case ("Can I use HAProxy as the forward proxy that the
-        browsers in our office use?" lacks only "office"): a name ("certbot", "Docker") is what
-        the question is about."""
+        connections per second) and every time we reload…" sets a scene no answer repeats. A
+        question naming something the corpus never mentions gets no such credit, unless that is
+        one word holding under ``INCIDENTAL_SHARE`` of the weight ("How do I get valgrind to
+        return a non-zero exit status when it finds errors, so my CI test run fails?" lacks only
+        "CI"), or an everyday word asked in lower case ("Can I use HAProxy as the forward proxy
+        that the browsers in our office use?" lacks only "office"): a name ("certbot", "Docker")
+        is what the question is about."""
         own = len(self.weights) - len(self.borrowed & self.weights.keys())
         if own >= LONG_QUESTION and self._missing_is_incidental():
             return min(LONG_THRESHOLD, ANSWER_TERMS / own)
