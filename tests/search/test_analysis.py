@@ -84,6 +84,19 @@ def test_a_stressing_adverb_is_question_framing_not_a_term() -> None:
     assert "exact" in analyze_question("Is the copy exactly the same?")
 
 
+def test_an_interjection_is_question_framing_not_a_term() -> None:
+    from askbrief.search.analysis import analyze_question
+
+    assert analyze_question("Oops, I ran virsh destroy. Did that delete the disk?") == [
+        "ran",
+        "virsh",
+        "destroy",
+        "delet",
+        "disk",
+    ]
+    assert analyze_question("Hmm, how do I reload it? Thanks!") == ["reload"]
+
+
 @pytest.mark.parametrize(
     ("label", "phrases"),
     [

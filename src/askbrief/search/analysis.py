@@ -135,6 +135,8 @@ _QUESTION_FRAME = re.compile(
     r"\b(?:what|who|how|why|where|when|which)\s+(?:exactly|precisely)\b|"
     # the asker's stress ("what actually is", "did Beijing actually know about the plans")
     r"\b(?:actually|really|basically)\b|"
+    # the asker's interjections and pleasantries ("Oops, I ran virsh destroy…", "thanks!")
+    r"\b(?:oops|whoops|hmm+|hey|thanks|thank\s+you|please|ugh|argh|sorry|btw|fyi)\b|"
     # the asker's hedges ("an index that I think got corrupted"): about the asker, not the topic
     r"\bI\s+(?:think|guess|believe|suppose|suspect|wonder|assume|reckon|fear)\b|"
     # "what happens if…" asks for a consequence, which rarely says "happens"
