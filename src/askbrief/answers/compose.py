@@ -4,18 +4,19 @@ The sentences of the top passages are scored in ``answers.quotes`` (coverage of 
 IDF weight, passage rank, answer type, headings, meaning). Near-duplicates are dropped and the
 best few are quoted, best first.
 
-The abstain rule, measurable from the outside: askbrief answers only when some sentence (or pair
-of adjacent sentences) of the top passages covers more than the question's threshold of its IDF
-weight (``QuestionTerms.answer_threshold``: half, or a third for a long question whose every
-term the corpus holds), and abstains otherwise. The first quote always passes the rule on its
-own. A question whose telling words are not in the corpus ("lemon meringue pie") cannot pass it
-however common its other words are. A follow-up that points back at the conversation ("Where did
-he go to university?" after "Who is Hu Wei?") is answered only by a quote about its subject: one
-that holds a term borrowed from the earlier questions, or carries on from a quote just cited. And
-a question that asks for an amount, a date or a person ("How many hours did their meeting in Rome
-last?") is answered only by a quote that holds one (``answer_type.demands_value``); once some
-quote passes the rule, such a quote needs ``VALUE_SHARE`` of the threshold, the value being what
-the question's words cannot name.
+The abstain rule, measurable from the outside: askbrief answers only when some sentence (or pair of
+adjacent sentences) of the top passages covers more than the question's threshold of its IDF weight
+(``QuestionTerms.answer_threshold``: half, or a third for a long question whose every term the
+corpus holds, four terms' worth past twelve), and abstains otherwise. The first quote always passes
+the rule on its own. A question whose telling words are not in the corpus ("lemon meringue pie")
+cannot pass it however common its other words are. A follow-up that points back at the conversation
+("Where did he go to university?" after "Who is Hu Wei?") is answered only by a quote about its
+subject: one that holds a term borrowed from the earlier questions, or carries on from a quote just
+cited. And a question that asks for an amount, a date or a person ("How many hours did their
+meeting in Rome last?") is answered only by a quote that holds one (``answer_type.demands_value``);
+once some quote passes the rule, such a quote needs ``VALUE_SHARE`` of the threshold, the value
+being what the question's words cannot name. An amount asked in a unit ("…in kilometres?") needs a
+number in that measure (``answer_type.unit_asked``).
 """
 
 from __future__ import annotations

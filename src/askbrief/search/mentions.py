@@ -10,6 +10,10 @@ camel case, ``maxRedirects``, ``CacheMaxEntries``) is not paraphrased the way pr
 no passage holds it, the documents do not answer a question about it, and askbrief says so by
 name instead of quoting what merely shares its parts.
 
+A name that is the asker's own is not held against the question: a placeholder (``MY_OPT``,
+``foo.bar``), or a member of a namespace the documents write (``pytest.mark.slwo``, a misspelt
+marker; ``logger.info``, a call in the asker's code).
+
 Only such code-like names count. A word of prose the corpus lacks ("Postgres" where the manual
 says "PostgreSQL") may be the asker's wording for what the documents call otherwise; that is the
 abstain rule's business (``answers.compose``), not this module's.
