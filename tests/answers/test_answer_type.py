@@ -74,6 +74,8 @@ def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerTy
         (AnswerType.QUANTITY, "The glacier moves forty metres each winter.", True),
         (AnswerType.QUANTITY, "The orchard grows seventeen quince trees.", True),
         (AnswerType.QUANTITY, "Run 2to3 on the file, or the 3des cipher.", False),
+        # Python's None, which reference pages name everywhere, is no amount
+        (AnswerType.QUANTITY, "You can set this to None to disable the check.", False),
         (AnswerType.TIME, "The keeper lit the lamp at dusk.", True),
         (AnswerType.TIME, "The cache is emptied at startup.", True),
         # digits that are not amounts: a manual section, a step, a list marker, names

@@ -121,7 +121,7 @@ _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundred|thousand|million|billion|trillion|once|twice|thrice|dozen|dozens|"
-    r"half|halves|doubles|triples|none"
+    r"half|halves|doubles|triples"
 )
 # A unit written onto its number ("100MB", "16KiB", "10ms", "20x"): still an amount.
 _UNIT = r"(?:[kmgtp]i?b|[kmg]|ms|us|µs|ns|s|min|h|px|x|bits?|bytes?)"
