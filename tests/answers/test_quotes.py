@@ -431,3 +431,23 @@ def test_release_notes_give_way_to_the_reference_page_unless_releases_are_asked_
     versions = session.ask("Which version limits the size a request body may be?", explain=True)
     assert versions.explanation is not None
     assert all("release_notes" not in q["features"] for q in versions.explanation["quotes"])
+
+
+def test_a_bare_version_note_is_never_a_quote(tmp_path: Path) -> None:
+    """CMake's reference opens each entry with "New in version 3.5.": under the entry's heading
+    it covers the question as well as the heading does, yet says nothing."""
+    entries = "".join(
+        f"<h1>CMAKE_{name}</h1><p>New in version 3.{n}.</p><p>{text}</p>"
+        for n, (name, text) in enumerate(
+            [
+                ("EXPORT_COMPILE_COMMANDS", "Enable or disable output of compile commands."),
+                ("EXPORT_PACKAGE_REGISTRY", "Enable or disable the export package registry."),
+            ]
+        )
+    )
+    page = f"<html><head><title>Variables</title></head><body>{entries}</body></html>"
+    session = _session(tmp_path, {"variables.html": page})
+    answer = session.ask("What does CMAKE_EXPORT_COMPILE_COMMANDS do?")
+    assert answer.citations
+    assert all("New in version" not in c.quote for c in answer.citations)
+    assert "output of compile commands" in answer.citations[0].quote

@@ -88,6 +88,12 @@ _RELEASE_NOTES = re.compile(
 )
 # A question about releases or versions is answered by release notes too.
 _ABOUT_RELEASES = frozenset(analyze("release version changelog whatsnew"))
+# Sphinx's versionadded / versionchanged / deprecated line with nothing after it ("New in version
+# 3.20."): it answers nothing alone, nor under its heading.
+_VERSION_NOTE = re.compile(
+    r"^\W*(?:new|added|changed|deprecated|removed)\s+(?:in|since)\s+version\s+[\w.]+[.:]?\s*$",
+    re.I,
+)
 _STUB = re.compile(
     r"^\W*(?:see(?:\s+also)?|cf\.?|refer\s+to|(?:for|with)\s+(?:more\s+)?(?:details|information|"
     r"an\s+example|examples)[^.]{0,40}?,\s*see)\b",
@@ -340,7 +346,7 @@ def candidates(
                 # The section opens by defining what is asked ("DESCRIPTION": "A submodule is a
                 # repository…"): that is the opener, whatever the heading and title name.
                 opener = 1.0
-            if covs[i] > 0:
+            if covs[i] > 0 and not _VERSION_NOTE.match(quote):
                 # The heading line above the opener is its label, not a sentence that answers.
                 neighbour = max(
                     covs[i - 1] if 0 < i != opener_at else 0.0,
@@ -385,7 +391,11 @@ def candidates(
                 union = term_sets[i] | term_sets[i + 1]
                 cov = question.coverage(union, under)
                 second = text[s2 - p.start : e2 - p.start]
-                if cov > 0 and _pairs_with_next(quote, second, (covs[i], covs[i + 1]), cov, kind):
+                if (
+                    cov > 0
+                    and _pairs_with_next(quote, second, (covs[i], covs[i + 1]), cov, kind)
+                    and not (i + 1 == opener_at and _VERSION_NOTE.match(second))
+                ):
                     pair = text[s - p.start : e2 - p.start]
                     # A heading line with the sentence it heads reads as one unit, the defined
                     # term with its definition; the sentence alone still wins a tie, since the
