@@ -27,7 +27,7 @@ from .search.engines import Engine, SearchIndex, load_engine
 from .search.followup import FollowupQuery, plan_query, search
 from .search.index import Index
 from .search.library import IndexReport, Progress, cache_root
-from .search.mentions import unmentioned, unmentioned_notice
+from .search.mentions import askers_own_terms, unmentioned, unmentioned_notice
 from .search.rerank import Ranked, rerank, semantic_on
 from .search.semantic import StaticEmbedder, embedder
 from .search.summaries import summary_hits
@@ -222,6 +222,8 @@ class Session:
         followup = conversation is not None and bool(conversation.turns) and not query.new_topic
         model = self._semantic_model(index, followup=followup)
         terms = query.question_terms(index, question, model.is_word if model else None)
+        if terms.missing and (own := askers_own_terms(index, question) & terms.missing):
+            terms = terms.without(own)
         ranked = rerank(
             question,
             candidates,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from askbrief.config import BackendSettings, Settings
-from askbrief.search.mentions import code_names, unmentioned
+from askbrief.search.mentions import askers_own_terms, code_names, unmentioned
 from askbrief.session import Session
 from conftest import write_corpus
 from llm_servers import LLMServer, openai_stream
@@ -88,6 +88,19 @@ def test_the_askers_own_names_are_not_refused(manual: Path) -> None:
     assert unmentioned(session.index, "Why does pytest.mark.slwo only warn?") == []
     assert unmentioned(session.index, "Does VACUUM lock MY_TABLE or foo_bar?") == []
     assert unmentioned(session.index, "What does os.path.join return?") == ["os.path.join"]
+
+
+def test_the_parts_of_the_askers_own_name_are_no_word_the_corpus_lacks(manual: Path) -> None:
+    """ "slwo", a misspelt marker's name, weighs nothing against the answer; a name the documents
+    never write, and that is not the asker's own, keeps its missing parts."""
+    session = Session(Settings(), manual)
+    question = "Why does pytest.mark.slwo only warn?"
+    assert askers_own_terms(session.index, question) == {"pytest", "mark", "slwo"}
+    _, terms = session.retrieve(question)
+    # only the part the corpus lacks is left out; "mark" still weighs
+    assert "slwo" not in terms.weights and "slwo" not in terms.missing
+    assert "mark" in terms.weights
+    assert askers_own_terms(session.index, "Can pg_cron run VACUUM nightly?") == set()
 
 
 def test_the_answer_abstains_and_names_what_the_documents_never_mention(manual: Path) -> None:

@@ -27,7 +27,14 @@ from collections.abc import Sequence
 from .analysis import analyze
 from .engines.base import SearchIndex
 
-__all__ = ["LOOKUP_DEPTH", "MAX_NAMES", "code_names", "unmentioned", "unmentioned_notice"]
+__all__ = [
+    "LOOKUP_DEPTH",
+    "MAX_NAMES",
+    "askers_own_terms",
+    "code_names",
+    "unmentioned",
+    "unmentioned_notice",
+]
 
 # Passages searched for a name's parts before concluding the corpus never writes the name whole.
 LOOKUP_DEPTH = 200
@@ -113,6 +120,19 @@ def unmentioned(index: SearchIndex, question: str) -> list[str]:
         for name in code_names(question)[:MAX_NAMES]
         if not _mentioned(index, name) and not _askers_own(index, name)
     ]
+
+
+def askers_own_terms(index: SearchIndex, question: str) -> frozenset[str]:
+    """The terms of the asker's own names that the documents never write whole (``pytest``,
+    ``mark`` and ``slwo`` of a misspelt ``pytest.mark.slwo``). Those of them the corpus lacks
+    ("slwo") are no word the question is about, so the session leaves them out of its weight
+    (``QuestionTerms.without``)."""
+    return frozenset(
+        term
+        for name in code_names(question)[:MAX_NAMES]
+        if not _mentioned(index, name) and _askers_own(index, name)
+        for term in analyze(name)
+    )
 
 
 def unmentioned_notice(names: Sequence[str]) -> str:

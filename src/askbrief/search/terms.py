@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .analysis import analyze, definition_term, is_phrase, label_phrases
 
@@ -257,6 +257,16 @@ class QuestionTerms:
             return False
         telling = telling_focus(self.focus, lambda t: self.weights.get(t, 0.0))
         return _defines(quote, telling, self.focus_words, self.focus)
+
+    def without(self, terms: frozenset[str]) -> QuestionTerms:
+        """These terms left out of the question's weight: the asker's own misspelt or made-up
+        name's parts (``mentions.askers_own_terms``)."""
+        return replace(
+            self,
+            weights={t: w for t, w in self.weights.items() if t not in terms},
+            missing=self.missing - terms,
+            everyday=self.everyday - terms,
+        )
 
     @property
     def total(self) -> float:
