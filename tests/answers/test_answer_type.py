@@ -37,6 +37,9 @@ from askbrief.answers.answer_type import (
         ("How do I get psql to print how long each query took?", AnswerType.PROCEDURE),
         ("What should I do if PAM locks me out?", AnswerType.PROCEDURE),
         ("Which merge strategy does git use by default?", AnswerType.NAMED),
+        # choosing between the options the question names asks for no new name
+        ("A mark and the ini file both filter warnings: which one wins?", AnswerType.OTHER),
+        ("Which of the two settings takes precedence?", AnswerType.OTHER),
         ("When should I use an annotated tag rather than a lightweight one?", AnswerType.PURPOSE),
         ("What is the reflog for?", AnswerType.PURPOSE),
         ("What is a bare repository?", AnswerType.DEFINITION),

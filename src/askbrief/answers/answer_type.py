@@ -100,7 +100,7 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         AnswerType.NAMED,
         re.compile(
-            r"^\W*(?:which|what)\s+"
+            r"^\W*(?:which|what)\s+(?!one\b|ones\b|of\b)"
             r"(?!(?:exactly\s+|really\s+|precisely\s+|actually\s+)?(?:is|are|was|were|does|do)\b)\w",
             _Q,
         ),
