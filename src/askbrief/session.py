@@ -27,7 +27,7 @@ from .search.engines import Engine, SearchIndex, load_engine
 from .search.followup import FollowupQuery, plan_query, search
 from .search.index import Index
 from .search.library import IndexReport, Progress, cache_root
-from .search.mentions import askers_own_terms, unmentioned, unmentioned_notice
+from .search.mentions import NameCheck, check_names, unmentioned_notice
 from .search.rerank import Ranked, rerank, semantic_on
 from .search.semantic import StaticEmbedder, embedder
 from .search.summaries import summary_hits
@@ -207,12 +207,14 @@ class Session:
     ) -> tuple[list[Ranked], QuestionTerms]:
         """The best ``k`` passages for ``question`` with why each ranks where it does: BM25
         finds ``search.candidates`` of them, ``search.rerank`` orders them."""
-        ranked, terms, _ = self._rank(question, k, conversation)
+        ranked, terms, _, _ = self._rank(question, k, conversation)
         return ranked, terms
 
     def _rank(
         self, question: str, k: int | None, conversation: Conversation | None
-    ) -> tuple[list[Ranked], QuestionTerms, FollowupQuery]:
+    ) -> tuple[list[Ranked], QuestionTerms, FollowupQuery, NameCheck]:
+        """Rank the passages for ``question``, with its weighed terms, its search plan and what
+        the documents make of its code-like names (each looked up once, here)."""
         query = self.plan(question, conversation)
         k = k or self.settings.answer.k
         index = self.planning_index
@@ -222,7 +224,8 @@ class Session:
         followup = conversation is not None and bool(conversation.turns) and not query.new_topic
         model = self._semantic_model(index, followup=followup)
         terms = query.question_terms(index, question, model.is_word if model else None)
-        if terms.missing and (own := askers_own_terms(index, question) & terms.missing):
+        names = check_names(index, question)
+        if own := names.askers_own & terms.missing:
             terms = terms.without(own)
         ranked = rerank(
             question,
@@ -240,7 +243,7 @@ class Session:
                 Ranked(hit, 0, fused_rank=len(ranked) + i, added="its page's one-line summary")
                 for i, hit in enumerate(summary_hits(index, terms.weights, seen), start=1)
             ]
-        return ranked, terms, query
+        return ranked, terms, query, names
 
     def _is_link(self, source: str) -> bool:
         """Whether ``source`` is a symbolic link in the corpus folder on this machine."""
@@ -272,9 +275,9 @@ class Session:
         index_was_open = self._index is not None
         _ = self.index
         t1 = time.perf_counter()
-        ranked, terms, query = self._rank(question, k, conversation)
+        ranked, terms, query, names = self._rank(question, k, conversation)
         hits = [r.hit for r in ranked]
-        never_named = unmentioned(self.index, question)
+        never_named = list(names.unmentioned)
         notices, self.partial = self.engine.take_notices()
         if self.partial:
             never_named = []  # a shard that was left out may hold the name

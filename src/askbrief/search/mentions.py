@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .analysis import analyze
 from .engines.base import SearchIndex
@@ -30,7 +31,9 @@ from .engines.base import SearchIndex
 __all__ = [
     "LOOKUP_DEPTH",
     "MAX_NAMES",
+    "NameCheck",
     "askers_own_terms",
+    "check_names",
     "code_names",
     "unmentioned",
     "unmentioned_notice",
@@ -110,29 +113,42 @@ def _askers_own(index: SearchIndex, name: str) -> bool:
     return bool(dot) and not name.startswith("-") and _mentioned(index, head + ".")
 
 
+@dataclass(frozen=True)
+class NameCheck:
+    """What the documents make of a question's code-like names (the first ``MAX_NAMES``)."""
+
+    unmentioned: tuple[str, ...] = ()  # names no passage holds and no document is named by
+    # the terms of the asker's own names that the documents never write whole ("pytest", "mark"
+    # and "slwo" of a misspelt ``pytest.mark.slwo``): those the corpus lacks are no word the
+    # question is about (``QuestionTerms.without``)
+    askers_own: frozenset[str] = frozenset()
+
+
+def check_names(index: SearchIndex, question: str) -> NameCheck:
+    """Each code-like name of ``question`` looked up once: written in the documents, the
+    asker's own (``_askers_own``), or unmentioned. A passage that holds a name ranks among the
+    first ``LOOKUP_DEPTH`` for the name's own parts, so those are the passages read."""
+    never: list[str] = []
+    own: set[str] = set()
+    for name in code_names(question)[:MAX_NAMES]:
+        if _mentioned(index, name):
+            continue
+        if _askers_own(index, name):
+            own.update(analyze(name))
+        else:
+            never.append(name)
+    return NameCheck(tuple(never), frozenset(own))
+
+
 def unmentioned(index: SearchIndex, question: str) -> list[str]:
-    """The code-like names of ``question`` (the first ``MAX_NAMES``) that no passage of
-    ``index`` holds and no document is named or titled by, and that are not the asker's own
-    (``_askers_own``). A passage that holds one ranks among the first ``LOOKUP_DEPTH`` for the
-    name's own parts, so those are the passages read."""
-    return [
-        name
-        for name in code_names(question)[:MAX_NAMES]
-        if not _mentioned(index, name) and not _askers_own(index, name)
-    ]
+    """The code-like names of ``question`` that the documents never mention (``check_names``)."""
+    return list(check_names(index, question).unmentioned)
 
 
 def askers_own_terms(index: SearchIndex, question: str) -> frozenset[str]:
-    """The terms of the asker's own names that the documents never write whole (``pytest``,
-    ``mark`` and ``slwo`` of a misspelt ``pytest.mark.slwo``). Those of them the corpus lacks
-    ("slwo") are no word the question is about, so the session leaves them out of its weight
-    (``QuestionTerms.without``)."""
-    return frozenset(
-        term
-        for name in code_names(question)[:MAX_NAMES]
-        if not _mentioned(index, name) and _askers_own(index, name)
-        for term in analyze(name)
-    )
+    """The terms of the asker's own names that the documents never write whole
+    (``check_names``)."""
+    return check_names(index, question).askers_own
 
 
 def unmentioned_notice(names: Sequence[str]) -> str:
