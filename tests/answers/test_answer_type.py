@@ -7,9 +7,11 @@ import pytest
 from askbrief.answers.answer_type import (
     AnswerType,
     answer_type,
+    asks_default,
     continues_previous,
     demands_value,
     holds_answer,
+    states_default,
     unit_asked,
 )
 
@@ -165,3 +167,37 @@ def test_an_amount_asked_in_a_unit_is_held_by_a_number_in_that_measure(
 )
 def test_a_question_that_asks_no_unit_names_none(question: str) -> None:
     assert unit_asked(question, answer_type(question)) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What's the default for timeout client if I just don't set it?", True),
+        ("Which directory does a test added with add_test() run in if I don't specify one?", True),
+        ("If I never define CACHES in my settings, what cache does Django use?", True),
+        ("My network XML has a <forward/> element but no mode attribute. What mode is it?", True),
+        ("What does it do by default?", True),
+        ("Which directory does a test added with add_test() run in?", False),
+        # a name that holds the word is not a question about defaults
+        ("What does default-character-set do?", False),
+        ("Why don't my tests run?", False),
+    ],
+)
+def test_a_question_about_what_holds_when_nothing_is_set(question: str, asks: bool) -> None:
+    assert asks_default(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "states"),
+    [
+        ("This value defaults to 3 if unspecified.", True),
+        ("An unspecified timeout results in an infinite timeout.", True),
+        ("If there is a forward element but mode is not specified, mode='nat' is assumed.", True),
+        ("pytest captures log messages of level WARNING or above automatically.", True),
+        ("The default value is 300 seconds (5 minutes).", True),
+        ("database = NAME user = USER default-character-set = utf8", False),
+        ("Use the FORCE option to overwrite existing entries.", False),
+    ],
+)
+def test_a_sentence_that_says_what_holds_by_default(sentence: str, states: bool) -> None:
+    assert states_default(sentence) is states

@@ -433,6 +433,28 @@ def test_release_notes_give_way_to_the_reference_page_unless_releases_are_asked_
     assert all("release_notes" not in q["features"] for q in versions.explanation["quotes"])
 
 
+def test_a_question_about_leaving_a_setting_out_is_answered_by_what_holds_then(
+    tmp_path: Path,
+) -> None:
+    """ "…if I don't specify one?" asks for the default: the sentence that names the option
+    matches the question as well, but only the one saying what happens without it answers."""
+    page = (
+        "<html><head><title>Notes</title></head><body><h1>Notes</h1>"
+        "<p>Each test is run in the directory that its WORKING_DIRECTORY option names.</p>"
+        "<p>Tests run one at a time unless the parallel level is raised.</p>"
+        "<p>If that is not given, a test is run in the build directory.</p></body></html>"
+    )
+    session = _session(tmp_path, {"tests.html": page})
+    unset = session.ask("Which directory is a test run in if I leave it out?", explain=True)
+    assert "build directory" in unset.citations[0].quote
+    assert unset.explanation is not None
+    assert unset.explanation["quotes"][0]["features"].get("default") == 1
+    named = session.ask("Which directory is a test run in?", explain=True)
+    assert "WORKING_DIRECTORY" in named.citations[0].quote
+    assert named.explanation is not None
+    assert all("default" not in q["features"] for q in named.explanation["quotes"])
+
+
 def test_a_bare_version_note_is_never_a_quote(tmp_path: Path) -> None:
     """CMake's reference opens each entry with "New in version 3.5.": under the entry's heading
     it covers the question as well as the heading does, yet says nothing."""

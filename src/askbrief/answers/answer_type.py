@@ -21,9 +21,11 @@ __all__ = [
     "VALUE_TYPES",
     "AnswerType",
     "answer_type",
+    "asks_default",
     "continues_previous",
     "demands_value",
     "holds_answer",
+    "states_default",
 ]
 
 
@@ -293,3 +295,35 @@ def unit_asked(question: str, kind: AnswerType) -> re.Pattern[str] | None:
 def continues_previous(sentence: str) -> bool:
     """Whether ``sentence`` opens by pointing back ("It is expected to…", "This means…")."""
     return bool(_CONTINUES.match(sentence))
+
+
+# What holds when nothing is set: "What's the default for timeout client if I just don't set
+# it?", "…a <forward/> element but no mode attribute", "If I never define CACHES…".
+_ASKS_DEFAULT = re.compile(
+    r"(?<![\w-])default(?:s|ed)?(?![\w-])|"
+    r"\b(?:don'?t|do\s+not|doesn'?t|does\s+not|never|without)\s+(?:\w+\s+){0,2}?(?:set|"
+    r"setting|specify|specifying|define|defining|pass|passing|give|giving|configure|"
+    r"configuring|provide|providing|supply|supplying|mention|mentioning)\b|"
+    r"\b(?:omit|omitting|omitted|unset)\b|\bleave\s+(?:it|them|\w+)\s+(?:out|unset|empty)\b|"
+    r"\bno\s+[\w-]+\s+(?:attribute|option|setting|parameter|argument|value|directive)\b",
+    _Q,
+)
+# A sentence that says what holds then: "This value defaults to 3 if unspecified", "An
+# unspecified timeout results in an infinite timeout", "…but mode is not specified, mode='nat' is
+# assumed".
+_STATES_DEFAULT = re.compile(
+    r"(?<![\w-])default(?:s|ed)?(?![\w-])|\bautomatically\b|\bunspecified\b|\bnot\s+(?:\w+\s+)?(?:specified|set|given|"
+    r"supplied|provided|defined|present)\b|\b(?:is|are)\s+(?:omitted|absent|assumed)\b|"
+    r"\bif\s+(?:omitted|absent|unset)\b",
+    _Q,
+)
+
+
+def asks_default(question: str) -> bool:
+    """Whether ``question`` asks what holds when something is left unset."""
+    return bool(_ASKS_DEFAULT.search(question))
+
+
+def states_default(sentence: str) -> bool:
+    """Whether ``sentence`` says what holds by default, or when something is not given."""
+    return bool(_STATES_DEFAULT.search(sentence))

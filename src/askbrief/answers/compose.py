@@ -29,7 +29,14 @@ from dataclasses import replace
 from ..search.followup import points_back
 from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
-from .answer_type import VALUE_TYPES, AnswerType, answer_type, demands_value, unit_asked
+from .answer_type import (
+    VALUE_TYPES,
+    AnswerType,
+    answer_type,
+    asks_default,
+    demands_value,
+    unit_asked,
+)
 from .explain import quote_reasons
 from .quotes import ENDS_SENTENCE, MAX_QUOTE_CHARS, Candidate, Weights, candidates
 from .twins import Searchable, text_twin
@@ -93,7 +100,9 @@ def compose_answer(
     holds the quotes the conversation's last answer cited (source, start, end)."""
     kind = answer_type(question)
     terms = answer_terms(terms, kind)
-    cands = candidates(hits, terms, next_passage, kind, weights, recent)
+    cands = candidates(
+        hits, terms, next_passage, kind, weights, recent, defaults=asks_default(question)
+    )
     threshold = terms.answer_threshold
     if not cands or max(c.coverage for c in cands) <= threshold:
         return abstain(question, hits)

@@ -29,7 +29,11 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
 - ``release_notes``: a penalty for a page of release notes or a changelog (``releases/1.10.html``,
   ``whatsnew/3.8.html``, ``CHANGELOG_V19.md``), unless the question asks about releases or
   versions: such a page announces every feature in the words of its reference page ("Two new
-  settings help mitigate denial-of-service attacks…"), but the reference page answers.
+  settings help mitigate denial-of-service attacks…"), but the reference page answers;
+- ``default``: for a question about what holds when nothing is set ("…if I don't specify one?",
+  "…by default?"), a quote that says so ("If not specified the test will be run with…", "This
+  value defaults to 3 if unspecified"): the sentence naming the option matches such a question
+  as well, but only this one answers it.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from .answer_type import (
     AnswerType,
     continues_previous,
     holds_answer,
+    states_default,
 )
 
 __all__ = ["Candidate", "Features", "Weights", "candidates", "carries_on", "quote_penalty"]
@@ -122,6 +127,7 @@ class Features:
     chrome: float = 0.0
     continues: float = 0.0  # in a follow-up, it carries on from a quote just cited
     release_notes: float = 0.0  # its page is release notes or a changelog
+    default: float = 0.0  # it says what holds by default, for a question that asks
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,7 @@ class Weights:
     chrome: float = -0.2
     continues: float = 0.3
     release_notes: float = -0.2
+    default: float = 0.2
 
     def score(self, f: Features) -> float:
         return float(sum(getattr(self, k.name) * getattr(f, k.name) for k in fields(Features)))
@@ -278,6 +285,7 @@ def candidates(
     kind: AnswerType = AnswerType.OTHER,
     weights: Weights | None = None,
     recent: Sequence[tuple[str, int, int]] = (),
+    defaults: bool = False,
 ) -> list[Candidate]:
     """Every sentence, and every pair worth offering, of the hits, scored, best first.
     ``recent`` holds the quotes the last answer of a conversation cited (source, start, end).
@@ -330,6 +338,7 @@ def candidates(
         ) -> Features:
             return Features(
                 typed=float(kind is not AnswerType.OTHER and holds_answer(kind, quote)),
+                default=float(defaults and states_default(quote)),
                 focus=float(question.opens_with_focus(quote)),
                 long=float(len(quote) > MAX_QUOTE_CHARS),
                 prose=quote_penalty(quote),
