@@ -6,7 +6,9 @@ import pytest
 
 from askbrief.answers.answer_type import (
     AnswerType,
+    advises,
     answer_type,
+    asks_advice,
     asks_default,
     continues_previous,
     demands_value,
@@ -201,3 +203,37 @@ def test_a_question_about_what_holds_when_nothing_is_set(question: str, asks: bo
 )
 def test_a_sentence_that_says_what_holds_by_default(sentence: str, states: bool) -> None:
     assert states_default(sentence) is states
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Is it a good idea to collect all my .cpp files with file(GLOB ...)?", True),
+        ("Is it safe to run url.parse() on URLs submitted by users?", True),
+        ("Should I use AUTOINCREMENT on my primary key?", True),
+        ("Is leastconn a good balance algorithm for a normal HTTP website?", True),
+        ("Is it OK to edit the -D file of a queued message by hand?", True),
+        ("Which concat method supports files with different codecs?", False),
+        ("What does cache='unsafe' on a disk driver do?", False),
+        # the sentence that asks decides, not the scene before it
+        ("My build is slow. Should I turn on precompiled headers?", True),
+        ("The -sameq option is gone. Which option should I use instead?", False),
+    ],
+)
+def test_a_question_asking_whether_a_thing_is_wise(question: str, asks: bool) -> None:
+    assert asks_advice(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives"),
+    [
+        ("We do not recommend using GLOB to collect a list of source files.", True),
+        ("The keyword imposes extra overhead and should be avoided if not strictly needed.", True),
+        ("Do not use with untrusted input.", True),
+        ("Enabling SSI for files with .html extensions can be dangerous.", True),
+        ("It is not very well suited for protocols using short sessions such as HTTP.", True),
+        ("The keyword changes the behavior of the ROWID selection algorithm.", False),
+    ],
+)
+def test_a_sentence_that_recommends_or_warns(sentence: str, gives: bool) -> None:
+    assert advises(sentence) is gives

@@ -455,6 +455,27 @@ def test_a_question_about_leaving_a_setting_out_is_answered_by_what_holds_then(
     assert all("default" not in q["features"] for q in named.explanation["quotes"])
 
 
+def test_a_question_whether_to_do_a_thing_quotes_the_advice(tmp_path: Path) -> None:
+    """ "Should I use X?" is settled by the sentence that recommends or warns, though sentences
+    saying what X does match the question's words better."""
+    page = (
+        "<html><head><title>Notes</title></head><body><h1>Notes</h1>"
+        "<p>The AUTOINCREMENT keyword on a primary key changes how new row ids are chosen.</p>"
+        "<p>AUTOINCREMENT may only be used on a primary key of type INTEGER.</p>"
+        "<p>A primary key keeps its value when the row is updated.</p>"
+        "<p>Tables are stored as B-trees on disk.</p>"
+        "<p>The AUTOINCREMENT keyword costs extra work and should be avoided if not strictly "
+        "needed.</p></body></html>"
+    )
+    session = _session(tmp_path, {"notes.html": page})
+    answer = session.ask("Should I use AUTOINCREMENT on my primary key?", explain=True)
+    quotes = [c.quote for c in answer.citations]
+    assert any("should be avoided" in q for q in quotes[:2])
+    assert answer.explanation is not None
+    advice = [q for q in answer.explanation["quotes"] if q["features"].get("advice")]
+    assert len(advice) == 1
+
+
 def test_a_bare_version_note_is_never_a_quote(tmp_path: Path) -> None:
     """CMake's reference opens each entry with "New in version 3.5.": under the entry's heading
     it covers the question as well as the heading does, yet says nothing."""

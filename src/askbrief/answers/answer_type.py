@@ -21,6 +21,8 @@ __all__ = [
     "VALUE_TYPES",
     "AnswerType",
     "answer_type",
+    "advises",
+    "asks_advice",
     "asks_default",
     "continues_previous",
     "demands_value",
@@ -327,3 +329,36 @@ def asks_default(question: str) -> bool:
 def states_default(sentence: str) -> bool:
     """Whether ``sentence`` says what holds by default, or when something is not given."""
     return bool(_STATES_DEFAULT.search(sentence))
+
+
+# A question that asks whether something is wise: "Is it a good idea to collect my .cpp files with
+# file(GLOB …)?", "Is it safe to run url.parse() on URLs submitted by users?", "Should I use
+# AUTOINCREMENT…?", "Is leastconn a good balance algorithm for a normal HTTP website?".
+_ASKS_ADVICE = re.compile(
+    r"\b(?:good|bad)\s+idea\b|"
+    r"\bis\s+it\s+(?:\w+\s+)?(?:safe|ok|okay|wise|advisable|recommended|dangerous|risky|"
+    r"fine|a\s+problem)\b|"
+    r"^\W*should\s+(?:i|we)\b|"
+    r"\ba\s+good\s+(?:[\w-]+\s+)?(?:choice|way|practice|fit|option|algorithm|approach)\b|"
+    r"\b(?:best|recommended)\s+(?:practice|way|approach)\b",
+    _Q,
+)
+# A sentence that gives advice: "We do not recommend using GLOB…", "…should be avoided if not
+# strictly needed", "Do not use with untrusted input", "…can be dangerous".
+_ADVISES = re.compile(
+    r"\b(?:recommend(?:s|ed|ation)?|avoid(?:s|ed|ing)?|discourag(?:e|es|ed)|dangerous|danger|"
+    r"unsafe|safe(?:ly)?|fraught|risk(?:s|y)?|caution|careful(?:ly)?|advi[cs]e[ds]?|"
+    r"advisable|(?:well\s+|not\s+)?suit(?:ed|able)|appropriate|untrusted|"
+    r"should\s+(?:not|never)|do\s+not\s+use|never\s+(?:use|list|do))\b",
+    _Q,
+)
+
+
+def asks_advice(question: str) -> bool:
+    """Whether ``question`` asks whether something is wise, safe or recommended."""
+    return bool(_ASKS_ADVICE.search(asking_part(question)))
+
+
+def advises(sentence: str) -> bool:
+    """Whether ``sentence`` recommends, or warns against, something."""
+    return bool(_ADVISES.search(sentence))

@@ -33,6 +33,7 @@ from .answer_type import (
     VALUE_TYPES,
     AnswerType,
     answer_type,
+    asks_advice,
     asks_default,
     demands_value,
     unit_asked,
@@ -101,7 +102,14 @@ def compose_answer(
     kind = answer_type(question)
     terms = answer_terms(terms, kind)
     cands = candidates(
-        hits, terms, next_passage, kind, weights, recent, defaults=asks_default(question)
+        hits,
+        terms,
+        next_passage,
+        kind,
+        weights,
+        recent,
+        defaults=asks_default(question),
+        advice=asks_advice(question),
     )
     threshold = terms.answer_threshold
     if not cands or max(c.coverage for c in cands) <= threshold:

@@ -33,7 +33,12 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
 - ``default``: for a question about what holds when nothing is set ("…if I don't specify one?",
   "…by default?"), a quote that says so ("If not specified the test will be run with…", "This
   value defaults to 3 if unspecified"): the sentence naming the option matches such a question
-  as well, but only this one answers it.
+  as well, but only this one answers it;
+- ``advice``: for a question asking whether a thing is wise ("Should I use AUTOINCREMENT…?", "Is
+  it safe to run url.parse() on URLs submitted by users?"), a quote that recommends or warns
+  ("…should be avoided if not strictly needed", "Do not use with untrusted input"). Such a
+  sentence rarely repeats the question's words, so it counts more (0.5); the first quote must
+  still cover enough of the question to answer.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ from .answer_type import (
     SUMMARY_TYPES,
     VALUE_TYPES,
     AnswerType,
+    advises,
     continues_previous,
     holds_answer,
     states_default,
@@ -128,6 +134,7 @@ class Features:
     continues: float = 0.0  # in a follow-up, it carries on from a quote just cited
     release_notes: float = 0.0  # its page is release notes or a changelog
     default: float = 0.0  # it says what holds by default, for a question that asks
+    advice: float = 0.0  # it recommends or warns, for a question asking whether to do a thing
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,7 @@ class Weights:
     continues: float = 0.3
     release_notes: float = -0.2
     default: float = 0.2
+    advice: float = 0.5
 
     def score(self, f: Features) -> float:
         return float(sum(getattr(self, k.name) * getattr(f, k.name) for k in fields(Features)))
@@ -286,6 +294,7 @@ def candidates(
     weights: Weights | None = None,
     recent: Sequence[tuple[str, int, int]] = (),
     defaults: bool = False,
+    advice: bool = False,
 ) -> list[Candidate]:
     """Every sentence, and every pair worth offering, of the hits, scored, best first.
     ``recent`` holds the quotes the last answer of a conversation cited (source, start, end).
@@ -339,6 +348,7 @@ def candidates(
             return Features(
                 typed=float(kind is not AnswerType.OTHER and holds_answer(kind, quote)),
                 default=float(defaults and states_default(quote)),
+                advice=float(advice and advises(quote)),
                 focus=float(question.opens_with_focus(quote)),
                 long=float(len(quote) > MAX_QUOTE_CHARS),
                 prose=quote_penalty(quote),
