@@ -96,6 +96,10 @@ def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerTy
         (AnswerType.STATEMENT, "The agreement is more than the usual tropes, Daly told me.", True),
         (AnswerType.STATEMENT, "“This is a pledge to stand together,” he went on.", True),
         (AnswerType.STATEMENT, "The agreement was signed in 2001.", False),
+        # nothing happening is a consequence too
+        (AnswerType.CONSEQUENCE, "Setting 'expandtab' does not affect any existing tabs.", True),
+        (AnswerType.CONSEQUENCE, "Tabs in the file are left unchanged.", True),
+        (AnswerType.CONSEQUENCE, "Spaces fill the whitespace of a tab.", False),
         (AnswerType.PURPOSE, "Annotated tags are meant for release.", True),
         (AnswerType.YES_NO, "By default, add refuses to create a new worktree.", True),
         (AnswerType.PROCEDURE, "Use git stash to record the current state.", True),
@@ -230,6 +234,7 @@ def test_a_question_asking_whether_a_thing_is_wise(question: str, asks: bool) ->
         ("We do not recommend using GLOB to collect a list of source files.", True),
         ("The keyword imposes extra overhead and should be avoided if not strictly needed.", True),
         ("Do not use with untrusted input.", True),
+        ("Defining pytest_plugins in a non-root conftest.py file is deprecated.", True),
         ("Enabling SSI for files with .html extensions can be dangerous.", True),
         ("It is not very well suited for protocols using short sessions such as HTTP.", True),
         ("The keyword changes the behavior of the ROWID selection algorithm.", False),

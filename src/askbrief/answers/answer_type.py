@@ -173,7 +173,8 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.CONSEQUENCE: re.compile(
         r"\b(?:will|would|is|are|gets?|becomes?)\s+(?:\w+\s+)?(?:\w+ed|lost|kept|left|"
         r"stopped|shown|thrown|run|done|gone|made)\b|\b(?:stops?|aborts?|fails?|discards?|"
-        r"removes?|keeps?|leaves?|results?\s+in|causes?|overwrites?|loses?|losing)\b",
+        r"removes?|keeps?|leaves?|results?\s+in|causes?|overwrites?|loses?|losing|affects?|"
+        r"affected|unaffected|unchanged)\b",
         _Q,
     ),
     AnswerType.YES_NO: re.compile(
@@ -348,7 +349,7 @@ _ASKS_ADVICE = re.compile(
 _ADVISES = re.compile(
     r"\b(?:recommend(?:s|ed|ation)?|avoid(?:s|ed|ing)?|discourag(?:e|es|ed)|dangerous|danger|"
     r"unsafe|safe(?:ly)?|fraught|risk(?:s|y)?|caution|careful(?:ly)?|advi[cs]e[ds]?|"
-    r"advisable|(?:well\s+|not\s+)?suit(?:ed|able)|appropriate|untrusted|"
+    r"advisable|(?:well\s+|not\s+)?suit(?:ed|able)|appropriate|untrusted|deprecated|"
     r"should\s+(?:not|never)|do\s+not\s+use|never\s+(?:use|list|do))\b",
     _Q,
 )
