@@ -10,6 +10,7 @@ from askbrief.answers.answer_type import (
     answer_type,
     asks_advice,
     asks_default,
+    asks_why_not,
     continues_previous,
     demands_value,
     holds_answer,
@@ -242,3 +243,17 @@ def test_a_question_asking_whether_a_thing_is_wise(question: str, asks: bool) ->
 )
 def test_a_sentence_that_recommends_or_warns(sentence: str, gives: bool) -> None:
     assert advises(sentence) is gives
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Why doesn't HAProxy just write its access log to a file like nginx does?", True),
+        ("I wrapped several lines in {# ... #} but it still renders. Why?", True),
+        ("Why does -2^2 return -4 in R instead of 4?", False),
+        # not a why question at all
+        ("Doesn't git keep old commits?", False),
+    ],
+)
+def test_a_question_why_something_does_not_happen(question: str, asks: bool) -> None:
+    assert asks_why_not(question, answer_type(question)) is asks

@@ -476,6 +476,21 @@ def test_a_question_whether_to_do_a_thing_quotes_the_advice(tmp_path: Path) -> N
     assert len(advice) == 1
 
 
+def test_why_something_does_not_happen_is_answered_by_its_limit(tmp_path: Path) -> None:
+    """ "Why doesn't it…?" is often answered by what the thing only does, or never does, with no
+    "because" in sight."""
+    page = (
+        "<html><head><title>Notes</title></head><body><h1>Notes</h1>"
+        "<p>The export option is set for each generator in the cache.</p>"
+        "<p>Builds are configured in a separate build tree.</p>"
+        "<p>The export option is implemented only by the Ninja generator.</p>"
+        "</body></html>"
+    )
+    session = _session(tmp_path, {"notes.html": page})
+    answer = session.ask("Why doesn't the export option work with my generator?")
+    assert "only by the Ninja generator" in answer.citations[0].quote
+
+
 def test_a_bare_version_note_is_never_a_quote(tmp_path: Path) -> None:
     """CMake's reference opens each entry with "New in version 3.5.": under the entry's heading
     it covers the question as well as the heading does, yet says nothing."""

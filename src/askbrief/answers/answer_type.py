@@ -24,6 +24,7 @@ __all__ = [
     "advises",
     "asks_advice",
     "asks_default",
+    "asks_why_not",
     "continues_previous",
     "demands_value",
     "holds_answer",
@@ -363,3 +364,16 @@ def asks_advice(question: str) -> bool:
 def advises(sentence: str) -> bool:
     """Whether ``sentence`` recommends, or warns against, something."""
     return bool(_ADVISES.search(sentence))
+
+
+# "Why doesn't HAProxy write its log to a file?", "…but it still renders. Why?": a question why
+# something does not happen is often answered by a limit ("…is implemented only by Makefile
+# Generators", "…does not perform any file-system access"), not by a "because".
+_NEGATED = re.compile(
+    r"\b(?:not|never|no|still|only|fails?|missing|ignored?s?|ignoring)\b|n't\b", _Q
+)
+
+
+def asks_why_not(question: str, kind: AnswerType) -> bool:
+    """Whether ``question`` asks why something does not happen or work."""
+    return kind is AnswerType.REASON and bool(_NEGATED.search(question))

@@ -35,6 +35,7 @@ from .answer_type import (
     answer_type,
     asks_advice,
     asks_default,
+    asks_why_not,
     demands_value,
     unit_asked,
 )
@@ -110,6 +111,7 @@ def compose_answer(
         recent,
         defaults=asks_default(question),
         advice=asks_advice(question),
+        why_not=asks_why_not(question, kind),
     )
     threshold = terms.answer_threshold
     if not cands or max(c.coverage for c in cands) <= threshold:

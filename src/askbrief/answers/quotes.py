@@ -38,7 +38,11 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
   it safe to run url.parse() on URLs submitted by users?"), a quote that recommends or warns
   ("…should be avoided if not strictly needed", "Do not use with untrusted input"). Such a
   sentence rarely repeats the question's words, so it counts more (0.5); the first quote must
-  still cover enough of the question to answer.
+  still cover enough of the question to answer;
+- ``limit``: for a question why something does not happen ("Why doesn't HAProxy just write its
+  access log to a file?", "…but it still renders. Why?"), a quote that states a limit, with the
+  cue words a yes/no answer has ("only", "not", "never", "must"): "This option is implemented only
+  by Makefile Generators and Ninja Generators." answers such a "why" without a "because".
 """
 
 from __future__ import annotations
@@ -135,6 +139,7 @@ class Features:
     release_notes: float = 0.0  # its page is release notes or a changelog
     default: float = 0.0  # it says what holds by default, for a question that asks
     advice: float = 0.0  # it recommends or warns, for a question asking whether to do a thing
+    limit: float = 0.0  # it states a limit, for a question asking why something does not happen
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ class Weights:
     release_notes: float = -0.2
     default: float = 0.2
     advice: float = 0.5
+    limit: float = 0.4
 
     def score(self, f: Features) -> float:
         return float(sum(getattr(self, k.name) * getattr(f, k.name) for k in fields(Features)))
@@ -295,6 +301,7 @@ def candidates(
     recent: Sequence[tuple[str, int, int]] = (),
     defaults: bool = False,
     advice: bool = False,
+    why_not: bool = False,
 ) -> list[Candidate]:
     """Every sentence, and every pair worth offering, of the hits, scored, best first.
     ``recent`` holds the quotes the last answer of a conversation cited (source, start, end).
@@ -349,6 +356,7 @@ def candidates(
                 typed=float(kind is not AnswerType.OTHER and holds_answer(kind, quote)),
                 default=float(defaults and states_default(quote)),
                 advice=float(advice and advises(quote)),
+                limit=float(why_not and holds_answer(AnswerType.YES_NO, quote)),
                 focus=float(question.opens_with_focus(quote)),
                 long=float(len(quote) > MAX_QUOTE_CHARS),
                 prose=quote_penalty(quote),
