@@ -97,6 +97,24 @@ def test_an_interjection_is_question_framing_not_a_term() -> None:
     assert analyze_question("Hmm, how do I reload it? Thanks!") == ["reload"]
 
 
+def test_vague_stand_ins_and_quantities_are_framing_not_terms() -> None:
+    from askbrief.search.analysis import analyze_question
+
+    assert analyze_question("Is leastconn meant for something else?") == ["leastconn", "meant"]
+    assert analyze_question("How do I profile lots of recursive functions?") == [
+        "profil",
+        "recurs",
+        "function",
+    ]
+    assert analyze_question("What kind of forwarding does a couple of networks use?") == [
+        "forward",
+        "network",
+        "use",
+    ]
+    # the words alone are still searched where they are the subject
+    assert "kind" in analyze_question("Which kinds are there?")
+
+
 @pytest.mark.parametrize(
     ("label", "phrases"),
     [

@@ -139,6 +139,10 @@ _QUESTION_FRAME = re.compile(
     r"\b(?:oops|whoops|hmm+|hey|thanks|thank\s+you|please|ugh|argh|sorry|btw|fyi)\b|"
     # the asker's hedges ("an index that I think got corrupted"): about the asker, not the topic
     r"\bI\s+(?:think|guess|believe|suppose|suspect|wonder|assume|reckon|fear)\b|"
+    # vague stand-ins and quantities ("meant for something else", "lots of recursive functions",
+    # "a couple of clients"): the asker's, no passage's, words
+    r"\b(?:something|anything|someone|somebody|anyone|anybody|somewhere|anywhere)(?:\s+else)?\b|"
+    r"\b(?:a\s+)?lots?\s+of\b|\ba\s+(?:bunch|couple)\s+of\b|\b(?:kind|sort)\s+of\b|"
     # "what happens if…" asks for a consequence, which rarely says "happens"
     r"\bwhat\s+(?:happens|happened|will\s+happen|would\s+happen)\b|"
     # "end up waiting": the phrasal verb frames the verb after it
