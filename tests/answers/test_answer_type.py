@@ -103,6 +103,8 @@ def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerTy
         (AnswerType.CONSEQUENCE, "Spaces fill the whitespace of a tab.", False),
         (AnswerType.PURPOSE, "Annotated tags are meant for release.", True),
         (AnswerType.YES_NO, "By default, add refuses to create a new worktree.", True),
+        # an option's name is no settling word
+        (AnswerType.YES_NO, "--no-wrap Disables breaking long message lines.", False),
         (AnswerType.PROCEDURE, "Use git stash to record the current state.", True),
         (AnswerType.PROCEDURE, "You must have a rescue CD handy.", True),
         # a command line of its own that redirects or pipes is a procedure; a comparison is not

@@ -179,8 +179,8 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
         _Q,
     ),
     AnswerType.YES_NO: re.compile(
-        r"\b(?:not|no|never|cannot|can't|won't|doesn't|isn't|only|always|must|refuses?|"
-        r"allowed|allows?|possible|impossible|yes|unless|none)\b|n't\b",
+        r"(?<![\w-])(?:not|no|never|cannot|can't|won't|doesn't|isn't|only|always|must|refuses?|"
+        r"allowed|allows?|possible|impossible|yes|unless|none)(?![\w-])|n't\b",
         _Q,
     ),
     AnswerType.PROCEDURE: re.compile(
