@@ -15,6 +15,7 @@ from askbrief.answers.answer_type import (
     demands_value,
     holds_answer,
     states_default,
+    states_limit,
     unit_asked,
 )
 
@@ -259,3 +260,18 @@ def test_a_sentence_that_recommends_or_warns(sentence: str, gives: bool) -> None
 )
 def test_a_question_why_something_does_not_happen(question: str, asks: bool) -> None:
     assert asks_why_not(question, answer_type(question)) is asks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "limits"),
+    [
+        ("This option is implemented only by Makefile Generators and Ninja Generators.", True),
+        ("So variables, like $HOME will work, but ~ won't.", True),
+        ("It is ignored on other generators.", True),
+        # granting is no limit: it answers "can I?", not "why doesn't it?"
+        ("It is possible to encrypt your repository in keyfile mode.", False),
+        ("--no-wrap Disables breaking long message lines.", False),
+    ],
+)
+def test_a_sentence_that_states_a_limit(sentence: str, limits: bool) -> None:
+    assert states_limit(sentence) is limits

@@ -29,6 +29,7 @@ __all__ = [
     "demands_value",
     "holds_answer",
     "states_default",
+    "states_limit",
 ]
 
 
@@ -377,3 +378,17 @@ _NEGATED = re.compile(
 def asks_why_not(question: str, kind: AnswerType) -> bool:
     """Whether ``question`` asks why something does not happen or work."""
     return kind is AnswerType.REASON and bool(_NEGATED.search(question))
+
+
+# What a thing only, never or must do: the settling words of a yes/no answer less those that
+# grant ("possible", "allows", "yes"), which answer "can I?" but not "why doesn't it?".
+_LIMIT = re.compile(
+    r"(?<![\w-])(?:not|no|never|cannot|can't|won't|doesn't|isn't|only|always|must|refuses?|"
+    r"impossible|unless|none|ignored)(?![\w-])|n't\b",
+    _Q,
+)
+
+
+def states_limit(sentence: str) -> bool:
+    """Whether ``sentence`` says what something only, never or must do."""
+    return bool(_LIMIT.search(sentence))

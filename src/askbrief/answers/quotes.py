@@ -40,9 +40,10 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
   sentence rarely repeats the question's words, so it counts more (0.5); the first quote must
   still cover enough of the question to answer;
 - ``limit``: for a question why something does not happen ("Why doesn't HAProxy just write its
-  access log to a file?", "…but it still renders. Why?"), a quote that states a limit, with the
-  cue words a yes/no answer has ("only", "not", "never", "must"): "This option is implemented only
-  by Makefile Generators and Ninja Generators." answers such a "why" without a "because".
+  access log to a file?", "…but it still renders. Why?"), a quote that states a limit ("only",
+  "not", "never", "must", "ignored"; not the granting words a yes/no answer may have, "possible",
+  "allows"): "This option is implemented only by Makefile Generators and Ninja Generators."
+  answers such a "why" without a "because".
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ from .answer_type import (
     continues_previous,
     holds_answer,
     states_default,
+    states_limit,
 )
 
 __all__ = ["Candidate", "Features", "Weights", "candidates", "carries_on", "quote_penalty"]
@@ -356,7 +358,7 @@ def candidates(
                 typed=float(kind is not AnswerType.OTHER and holds_answer(kind, quote)),
                 default=float(defaults and states_default(quote)),
                 advice=float(advice and advises(quote)),
-                limit=float(why_not and holds_answer(AnswerType.YES_NO, quote)),
+                limit=float(why_not and states_limit(quote)),
                 focus=float(question.opens_with_focus(quote)),
                 long=float(len(quote) > MAX_QUOTE_CHARS),
                 prose=quote_penalty(quote),
