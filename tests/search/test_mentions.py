@@ -90,6 +90,16 @@ def test_the_askers_own_names_are_not_refused(manual: Path) -> None:
     assert unmentioned(session.index, "What does os.path.join return?") == ["os.path.join"]
 
 
+def test_a_name_only_the_scene_holds_is_the_askers_own(manual: Path) -> None:
+    """The tool the asker pipes from, named in the sentence that sets the scene, is not what the
+    question asks about; named in the sentence that asks, it is."""
+    session = Session(Settings(), manual)
+    scene = "I dump with pg_dump every night. How do I run VACUUM on every table?"
+    assert unmentioned(session.index, scene) == []
+    asked = "How do I run VACUUM nightly with pg_cron? I dump with pg_dump every night."
+    assert unmentioned(session.index, asked) == ["pg_cron"]
+
+
 def test_the_parts_of_the_askers_own_name_are_no_word_the_corpus_lacks(manual: Path) -> None:
     """ "slwo", a misspelt marker's name, weighs nothing against the answer; a name the documents
     never write, and that is not the asker's own, keeps its missing parts."""

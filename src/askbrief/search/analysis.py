@@ -18,6 +18,7 @@ __all__ = [
     "analyze",
     "analyze_question",
     "asking_part",
+    "asking_sentences",
     "asks_how_much",
     "defined_terms",
     "definition_term",
@@ -218,6 +219,13 @@ _SCENE = re.compile(
     r"must|has|have)\b)",
     re.I,
 )
+
+
+def asking_sentences(question: str) -> list[str]:
+    """The sentences of ``question`` that ask: those ending in "?" (its last sentence when none
+    does). The others set the scene ("I back up my database by piping pg_dump into borg.")."""
+    sentences = [s for s in _SENTENCE_BREAK.split(question.strip()) if s.strip()]
+    return [s for s in sentences if s.rstrip().endswith("?")] or (sentences or [question])[-1:]
 
 
 def asking_part(question: str) -> str:

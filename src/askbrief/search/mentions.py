@@ -11,8 +11,10 @@ no passage holds it, the documents do not answer a question about it, and askbri
 name instead of quoting what merely shares its parts.
 
 A name that is the asker's own is not held against the question: a placeholder (``MY_OPT``,
-``foo.bar``), or a member of a namespace the documents write (``pytest.mark.slwo``, a misspelt
-marker; ``logger.info``, a call in the asker's code).
+``foo.bar``), a member of a namespace the documents write (``pytest.mark.slwo``, a misspelt
+marker; ``logger.info``, a call in the asker's code), or a name that only the sentences setting
+the scene hold, not one that asks ("I back up my database by piping pg_dump straight into borg
+create… Is there a way to make borg refuse…?": the asker's tool, not what is asked about).
 
 Only such code-like names count. A word of prose the corpus lacks ("Postgres" where the manual
 says "PostgreSQL") may be the asker's wording for what the documents call otherwise; that is the
@@ -25,7 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .analysis import analyze
+from .analysis import analyze, asking_sentences
 from .engines.base import SearchIndex
 
 __all__ = [
@@ -130,10 +132,11 @@ def check_names(index: SearchIndex, question: str) -> NameCheck:
     first ``LOOKUP_DEPTH`` for the name's own parts, so those are the passages read."""
     never: list[str] = []
     own: set[str] = set()
+    asking = " ".join(asking_sentences(question))
     for name in code_names(question)[:MAX_NAMES]:
         if _mentioned(index, name):
             continue
-        if _askers_own(index, name):
+        if name not in asking or _askers_own(index, name):
             own.update(analyze(name))
         else:
             never.append(name)
