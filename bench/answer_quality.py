@@ -23,7 +23,9 @@ Exim's: ``apt-get install exim4-doc-html``; HAProxy's: ``apt-get install haproxy
 manuals: ``apt-get install r-doc-html``; BIND's: ``apt-get install bind9-doc``; rsyslog's:
 ``apt-get install rsyslog-doc``; Django's: ``apt-get install python-django-doc``; CMake's:
 ``apt-get install cmake-doc``; pytest's: ``apt-get install python-pytest-doc``; libvirt's:
-``apt-get install libvirt-doc``).
+``apt-get install libvirt-doc``; BorgBackup's: ``apt-get install borgbackup-doc``; Sphinx's:
+``apt-get install sphinx-doc``; SQLAlchemy's: ``apt-get install python-sqlalchemy-doc``;
+NTPsec's: ``apt-get install ntpsec-doc``).
 """
 
 from __future__ import annotations
@@ -70,6 +72,10 @@ DJANGO_DOCS = Path("/usr/share/doc/python-django-doc/html")
 CMAKE_DOCS = Path("/usr/share/doc/cmake-doc/html")
 PYTEST_DOCS = Path("/usr/share/doc/python-pytest-doc/html")
 LIBVIRT_DOCS = Path("/usr/share/doc/libvirt-doc/html")
+BORG_DOCS = Path("/usr/share/doc/borgbackup-doc/html")
+SPHINX_DOCS = Path("/usr/share/doc/sphinx-doc/html")
+SQLALCHEMY_DOCS = Path("/usr/share/doc/python-sqlalchemy-doc/html")
+NTPSEC_DOCS = Path("/usr/share/doc/ntpsec-doc")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -112,6 +118,10 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "CMake docs": (CMAKE_DOCS, REPO / "bench" / "cmake_questions.jsonl", False),
     "pytest docs": (PYTEST_DOCS, REPO / "bench" / "pytest_questions.jsonl", False),
     "libvirt docs": (LIBVIRT_DOCS, REPO / "bench" / "libvirt_questions.jsonl", False),
+    "BorgBackup docs": (BORG_DOCS, REPO / "bench" / "borg_questions.jsonl", False),
+    "Sphinx docs": (SPHINX_DOCS, REPO / "bench" / "sphinx_questions.jsonl", False),
+    "SQLAlchemy docs": (SQLALCHEMY_DOCS, REPO / "bench" / "sqlalchemy_questions.jsonl", False),
+    "NTPsec docs": (NTPSEC_DOCS, REPO / "bench" / "ntpsec_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
