@@ -345,6 +345,7 @@ class Session:
                     query.context_terms,
                     quotes,
                     never_named,
+                    lenient=bool((answer.explanation or {}).get("lenient")),
                 ),
             )
         return replace(

@@ -10,6 +10,7 @@ from askbrief.answers.answer_type import (
     answer_type,
     asks_advice,
     asks_default,
+    asks_existence,
     asks_why_not,
     continues_previous,
     demands_value,
@@ -275,3 +276,18 @@ def test_a_question_why_something_does_not_happen(question: str, asks: bool) -> 
 )
 def test_a_sentence_that_states_a_limit(sentence: str, limits: bool) -> None:
     assert states_limit(sentence) is limits
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Is there an ffmpeg option to resume an interrupted transcode?", True),
+        ("Does zsh have a builtin that parses JSON?", True),
+        ("Can named serve DNS-over-QUIC the way it serves DNS-over-TLS?", False),
+        ("Is there a built-in way to export ntpd's statistics to Prometheus?", True),
+        ("Which setting should I use on the engine to stop this?", False),
+        ("Can I use body_checks to catch malware hidden inside a zipped attachment?", False),
+    ],
+)
+def test_a_question_whether_a_feature_exists(question: str, asks: bool) -> None:
+    assert asks_existence(question) is asks

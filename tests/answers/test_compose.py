@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from askbrief.answers.compose import MIN_COVERAGE, markdown_escape
 from askbrief.config import Settings
-from askbrief.search.terms import QuestionTerms
+from askbrief.search.terms import LENIENT_SHARE, QuestionTerms
 from askbrief.session import Session
 from conftest import write_corpus
 
@@ -123,6 +123,38 @@ def test_a_very_long_question_needs_the_weight_of_four_average_terms() -> None:
     # two words the corpus lacks keep it at half, however long the question
     lacks = {"kubernet": 9.0, "ingress": 9.0}
     assert _terms({**sixteen, **lacks}, set(lacks)).answer_threshold == MIN_COVERAGE
+
+
+def test_a_long_question_in_the_askers_words_has_a_lower_bar_unless_it_names_what_is_missing() -> (
+    None
+):
+    """ "My Flask app talks to MySQL and every morning the first request fails…" shares fewer
+    words with its answer than a short question does; the lower bar is for when no quote reaches
+    the usual one, and only where every word the corpus lacks is prose in lower case."""
+    weights = {"flask": 8.0, "talk": 7.0, "request": 4.0, "fail": 3.6, "mysql": 3.0, "engin": 1.9}
+
+    def terms(question: str, missing: str = "") -> QuestionTerms:
+        return QuestionTerms.of(
+            [*weights, *([missing] if missing else [])],
+            lambda t: 9.0 if t == missing else weights.get(t, 1.0),
+            question,
+            found=lambda t: t != missing,
+        )
+
+    alone = terms("My Flask app talks to MySQL and the first request fails. Which engine setting?")
+    assert alone.lenient_threshold == pytest.approx(LENIENT_SHARE * alone.answer_threshold)
+    garbled = terms(
+        "My Flask app talks to MySQL and requests come back garbled. Which engine?", "garbl"
+    )
+    assert garbled.plain == {"garbl"}
+    # a name the corpus lacks is what the question is about: no lower bar
+    duckdb = terms(
+        "My Flask app talks to DuckDB and the first request fails. Which engine?", "duckdb"
+    )
+    assert duckdb.lenient_threshold is None
+    # nor for a short question
+    short = QuestionTerms.of(["flask", "mysql"], weights.__getitem__, "Flask and MySQL?")
+    assert short.lenient_threshold is None
 
 
 def test_an_everyday_word_the_corpus_lacks_is_an_aside_whatever_its_share() -> None:

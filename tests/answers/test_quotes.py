@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from askbrief.answers.explain import render_explanation
 from askbrief.answers.quotes import Features, Weights
 from askbrief.config import Settings
 from askbrief.documents.corpus import read_document_text
@@ -489,6 +490,34 @@ def test_why_something_does_not_happen_is_answered_by_its_limit(tmp_path: Path) 
     session = _session(tmp_path, {"notes.html": page})
     answer = session.ask("Why doesn't the export option work with my generator?")
     assert "only by the Ninja generator" in answer.citations[0].quote
+
+
+def test_a_long_question_in_the_askers_words_is_answered_at_a_lower_bar(tmp_path: Path) -> None:
+    """The asker's story (morning, overnight, the app) is in the documents but not in the
+    answer, so no quote covers a third of the question; at the lower bar the setting's sentence
+    answers it. Asking whether such a setting exists gets no lower bar: the documents list what
+    a program does, never all it does not."""
+    page = (
+        "<html><head><title>Pooling</title></head><body><h1>Pooling</h1>"
+        "<p>The recycle setting replaces pooled connections after the given number of seconds."
+        "</p><p>Pools keep a few connections open between requests.</p></body></html>"
+    )
+    notes = [
+        "Every office has one.",
+        "The morning is busy.",
+        "Apps run overnight.",
+        "A database may drop a client.",
+    ]
+    files = {"pool.html": page, **{f"note{i}.txt": t for i, t in enumerate(notes)}}
+    session = _session(tmp_path, files)
+    story = (
+        "Every morning my app fails because the database dropped its pooled connections overnight."
+    )
+    answer = session.ask(f"{story} Which setting replaces them?", explain=True)
+    assert "recycle setting" in answer.citations[0].quote
+    assert answer.explanation is not None and answer.explanation["lenient"] is True
+    assert "lower bar" in render_explanation(answer.explanation)
+    assert session.ask(f"{story} Is there a setting that replaces them?").abstained
 
 
 def test_a_bare_version_note_is_never_a_quote(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "advises",
     "asks_advice",
     "asks_default",
+    "asks_existence",
     "asks_why_not",
     "continues_previous",
     "demands_value",
@@ -392,3 +393,20 @@ _LIMIT = re.compile(
 def states_limit(sentence: str) -> bool:
     """Whether ``sentence`` says what something only, never or must do."""
     return bool(_LIMIT.search(sentence))
+
+
+# "Is there an ffmpeg option to resume an interrupted transcode?", "Does zsh have a builtin that
+# parses JSON?": whether a feature exists. Documentation lists what a program does, never all it
+# does not, so a sentence that merely comes close is no evidence of it.
+_ASKS_EXISTENCE = re.compile(
+    r"^\W*(?:(?:and|but|so)\s+)?(?:is|are)\s+there\b|"
+    r"^\W*(?:(?:and|but|so)\s+)?(?:does|do|can|will)\s+(?:\S+\s+){1,3}?(?:have|support|"
+    r"offer|provide|include|ship|come\s+with)\b|"
+    r"\bbuilt-?in\s+(?:way|option|command|support|feature|exporter)\b",
+    _Q,
+)
+
+
+def asks_existence(question: str) -> bool:
+    """Whether ``question`` asks whether a feature exists ("Is there an option to…?")."""
+    return bool(_ASKS_EXISTENCE.search(asking_part(question)))

@@ -35,6 +35,7 @@ from .answer_type import (
     answer_type,
     asks_advice,
     asks_default,
+    asks_existence,
     asks_why_not,
     demands_value,
     unit_asked,
@@ -114,7 +115,16 @@ def compose_answer(
         why_not=asks_why_not(question, kind),
     )
     threshold = terms.answer_threshold
-    if not cands or max(c.coverage for c in cands) <= threshold:
+    best = max((c.coverage for c in cands), default=0.0)
+    # A long question in the asker's own words gets a lower bar when nothing reaches the usual
+    # one, unless it asks whether a feature exists (``asks_existence``); a question some quote
+    # answers at the usual bar is answered exactly as before.
+    lenient = terms.lenient_threshold
+    if best <= threshold and lenient is not None and not asks_existence(question):
+        threshold = lenient
+    else:
+        lenient = None
+    if not cands or best <= threshold:
         return abstain(question, hits)
     # A question asking for an amount, a date or a person is answered only by a quote holding
     # one; the value is the part of the answer the question's words cannot name, so that quote
@@ -184,7 +194,11 @@ def compose_answer(
         abstained=False,
         citations=citations,
         hits=tuple(hits),
-        explanation={"quotes": quote_reasons(chosen, weights)} if explain else None,
+        explanation=(
+            {"quotes": quote_reasons(chosen, weights), "lenient": lenient is not None}
+            if explain
+            else None
+        ),
     )
 
 

@@ -51,9 +51,11 @@ def explanation(
     context_terms: Sequence[str],
     quotes: Sequence[Mapping[str, Any]],
     unmentioned: Sequence[str] = (),
+    lenient: bool = False,
 ) -> dict[str, Any]:
     """The whole explanation as plain JSON-ready data; ``unmentioned`` names the code-like names
-    the documents never hold, for which askbrief abstained (``search.mentions``)."""
+    the documents never hold, for which askbrief abstained (``search.mentions``); ``lenient``
+    says the answer passed the lower bar of a long question (``lenient_threshold``)."""
     by_passage = {r.hit.passage.id: r for r in ranked}
     borrowed = set(context_terms)
     reasons = []
@@ -85,7 +87,10 @@ def explanation(
         "focus": sorted(terms.focus),
         "phrases": sorted(terms.phrases),
         "defines": sorted(terms.defines),
-        "threshold": round(terms.answer_threshold, 3),
+        "threshold": round(
+            (terms.lenient_threshold if lenient else None) or terms.answer_threshold, 3
+        ),
+        "lenient": lenient,
         "needs_value": demands_value(question, answer_type(question)),
         "unmentioned": list(unmentioned),
         "quotes": reasons,
@@ -113,7 +118,13 @@ def render_explanation(expl: Mapping[str, Any]) -> str:
         + (f" (about: {', '.join(expl['focus'])})" if expl["focus"] else ""),
         f"  to answer, a quote must cover more than {expl['threshold']:.0%} of the question's"
         " weight"
-        + (f" and hold {_VALUES[expl['answer_type']]}" if expl.get("needs_value") else ""),
+        + (f" and hold {_VALUES[expl['answer_type']]}" if expl.get("needs_value") else "")
+        + (
+            " (the lower bar of a long question in the asker's own words: no quote reached the"
+            " usual one)"
+            if expl.get("lenient")
+            else ""
+        ),
     ]
     if expl.get("phrases"):
         lines.insert(

@@ -30,6 +30,9 @@ ANSWER_TERMS = 4
 # less than this share of its weight: an aside ("so my CI test run fails"), not its subject. An
 # everyday word asked in lower case ("the browsers in our office") is an aside whatever its share.
 INCIDENTAL_SHARE = 0.2
+# When no quote covers a long question's threshold, the share of it that still answers, provided
+# every word the corpus lacks is prose written in lower case (``QuestionTerms.lenient_threshold``).
+LENIENT_SHARE = 0.8
 _ASKED_WORD = re.compile(r"[A-Za-z]+")
 CONTEXT_CREDIT = 0.5
 _NAMES_MIN = 0.15  # a heading must name at least this share of the question's weight
@@ -172,6 +175,15 @@ def _everyday(
     )
 
 
+def _plain(question: str, missing: frozenset[str]) -> frozenset[str]:
+    """The ``missing`` terms that ``question`` writes only as lower-case words: "garbled", not
+    "Parquet" nor a word written both ways."""
+    words = _ASKED_WORD.findall(question)
+    lower = {t for w in words if w.islower() for t in analyze(w)}
+    other = {t for w in words if not w.islower() for t in analyze(w)}
+    return frozenset(t for t in missing if t in lower and t not in other)
+
+
 @dataclass(frozen=True)
 class QuestionTerms:
     """The question's distinct terms and the IDF weight of each (a missing term gets the most)."""
@@ -191,6 +203,8 @@ class QuestionTerms:
     borrowed: frozenset[str] = frozenset()  # terms lent by earlier turns of a conversation
     # missing terms asked as an everyday word in lower case ("office"): the asker's setting
     everyday: frozenset[str] = frozenset()
+    # missing terms the question writes only as lower-case words, prose rather than a name
+    plain: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -219,6 +233,7 @@ class QuestionTerms:
             phrases=frozenset(phrases),
             defines=frozenset(defines),
             everyday=_everyday(question, missing, is_word) if len(missing) == 1 else frozenset(),
+            plain=_plain(question, missing),
         )
 
     @property
@@ -240,6 +255,24 @@ class QuestionTerms:
         if own >= LONG_QUESTION and self._missing_is_incidental():
             return min(LONG_THRESHOLD, ANSWER_TERMS / own)
         return HALF
+
+    @property
+    def lenient_threshold(self) -> float | None:
+        """The lower bar a long question gets when no quote reaches ``answer_threshold``:
+        ``LENIENT_SHARE`` of it, for a question alone (no borrowed terms) whose every word the
+        corpus lacks is prose in lower case ("garbled", "halfway"), never a name ("Parquet",
+        "DuckDB"). Asked in the asker's own words ("My Flask app talks to MySQL and every morning
+        the first request fails…"), such a question shares fewer words with its answer than a
+        short one does; None where no lower bar applies."""
+        own = len(self.weights) - len(self.borrowed & self.weights.keys())
+        if (
+            own >= LONG_QUESTION
+            and not self.borrowed
+            and self.missing <= self.plain
+            and self._missing_is_incidental()
+        ):
+            return self.answer_threshold * LENIENT_SHARE
+        return None
 
     def _missing_is_incidental(self) -> bool:
         """No term is missing, or one is and it holds under ``INCIDENTAL_SHARE`` of the weight."""
