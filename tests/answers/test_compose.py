@@ -147,6 +147,9 @@ def test_a_long_question_in_the_askers_words_has_a_lower_bar_unless_it_names_wha
         "My Flask app talks to MySQL and requests come back garbled. Which engine?", "garbl"
     )
     assert garbled.plain == {"garbl"}
+    # a heavy word of prose the corpus lacks keeps the half, and the lower bar is a share of it
+    assert garbled.answer_threshold == MIN_COVERAGE
+    assert garbled.lenient_threshold == pytest.approx(LENIENT_SHARE * MIN_COVERAGE)
     # a name the corpus lacks is what the question is about: no lower bar
     duckdb = terms(
         "My Flask app talks to DuckDB and the first request fails. Which engine?", "duckdb"

@@ -32,7 +32,7 @@ ANSWER_TERMS = 4
 INCIDENTAL_SHARE = 0.2
 # When no quote covers a long question's threshold, the share of it that still answers, provided
 # every word the corpus lacks is prose written in lower case (``QuestionTerms.lenient_threshold``).
-LENIENT_SHARE = 0.8
+LENIENT_SHARE = 0.75
 _ASKED_WORD = re.compile(r"[A-Za-z]+")
 CONTEXT_CREDIT = 0.5
 _NAMES_MIN = 0.15  # a heading must name at least this share of the question's weight
@@ -260,17 +260,13 @@ class QuestionTerms:
     def lenient_threshold(self) -> float | None:
         """The lower bar a long question gets when no quote reaches ``answer_threshold``:
         ``LENIENT_SHARE`` of it, for a question alone (no borrowed terms) whose every word the
-        corpus lacks is prose in lower case ("garbled", "halfway"), never a name ("Parquet",
-        "DuckDB"). Asked in the asker's own words ("My Flask app talks to MySQL and every morning
-        the first request fails…"), such a question shares fewer words with its answer than a
-        short one does; None where no lower bar applies."""
+        corpus lacks is prose in lower case ("garbled", "phones"), never a name ("Parquet",
+        "DuckDB"), however much of the question such words weigh. Asked in the asker's own words
+        ("My Flask app talks to MySQL and every morning the first request fails…"), such a
+        question shares fewer words with its answer than a short one does; None where no lower
+        bar applies."""
         own = len(self.weights) - len(self.borrowed & self.weights.keys())
-        if (
-            own >= LONG_QUESTION
-            and not self.borrowed
-            and self.missing <= self.plain
-            and self._missing_is_incidental()
-        ):
+        if own >= LONG_QUESTION and not self.borrowed and self.missing <= self.plain:
             return self.answer_threshold * LENIENT_SHARE
         return None
 
