@@ -12,6 +12,7 @@ The types and their cues are deliberately plain English patterns, the same on an
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 
 from ..search.analysis import asking_part, asks_how_much
@@ -29,6 +30,7 @@ __all__ = [
     "continues_previous",
     "demands_value",
     "holds_answer",
+    "sentence_cues",
     "states_default",
     "states_limit",
 ]
@@ -410,3 +412,18 @@ _ASKS_EXISTENCE = re.compile(
 def asks_existence(question: str) -> bool:
     """Whether ``question`` asks whether a feature exists ("Is there an option to…?")."""
     return bool(_ASKS_EXISTENCE.search(asking_part(question)))
+
+
+# The kinds of sentence a question asks for beyond its type, each a feature of the composer's
+# (``answers.quotes``): the question's test, and the sentence's.
+_SENTENCE_CUES: dict[str, tuple[Callable[[str, AnswerType], bool], Callable[[str], bool]]] = {
+    "default": (lambda question, _kind: asks_default(question), states_default),
+    "advice": (lambda question, _kind: asks_advice(question), advises),
+    "limit": (asks_why_not, states_limit),
+}
+
+
+def sentence_cues(question: str, kind: AnswerType) -> dict[str, Callable[[str], bool]]:
+    """The cues ``question`` asks for (what holds by default, advice, a limit), each with the
+    test a sentence passes to hold it."""
+    return {name: holds for name, (asks, holds) in _SENTENCE_CUES.items() if asks(question, kind)}

@@ -33,11 +33,9 @@ from .answer_type import (
     VALUE_TYPES,
     AnswerType,
     answer_type,
-    asks_advice,
-    asks_default,
     asks_existence,
-    asks_why_not,
     demands_value,
+    sentence_cues,
     unit_asked,
 )
 from .explain import quote_reasons
@@ -104,15 +102,7 @@ def compose_answer(
     kind = answer_type(question)
     terms = answer_terms(terms, kind)
     cands = candidates(
-        hits,
-        terms,
-        next_passage,
-        kind,
-        weights,
-        recent,
-        defaults=asks_default(question),
-        advice=asks_advice(question),
-        why_not=asks_why_not(question, kind),
+        hits, terms, next_passage, kind, weights, recent, cues=sentence_cues(question, kind)
     )
     threshold = terms.answer_threshold
     best = max((c.coverage for c in cands), default=0.0)

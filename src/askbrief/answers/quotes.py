@@ -49,7 +49,7 @@ won and ``bench/answer_quality.py`` can weigh the features on every public set a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from ..documents.sentences import sentence_spans
@@ -61,11 +61,8 @@ from .answer_type import (
     SUMMARY_TYPES,
     VALUE_TYPES,
     AnswerType,
-    advises,
     continues_previous,
     holds_answer,
-    states_default,
-    states_limit,
 )
 
 __all__ = ["Candidate", "Features", "Weights", "candidates", "carries_on", "quote_penalty"]
@@ -301,12 +298,12 @@ def candidates(
     kind: AnswerType = AnswerType.OTHER,
     weights: Weights | None = None,
     recent: Sequence[tuple[str, int, int]] = (),
-    defaults: bool = False,
-    advice: bool = False,
-    why_not: bool = False,
+    cues: Mapping[str, Callable[[str], bool]] | None = None,
 ) -> list[Candidate]:
     """Every sentence, and every pair worth offering, of the hits, scored, best first.
-    ``recent`` holds the quotes the last answer of a conversation cited (source, start, end).
+    ``recent`` holds the quotes the last answer of a conversation cited (source, start, end);
+    ``cues`` the features the question asks for beyond its type, each with the test a quote
+    passes to hold it (``answer_type.sentence_cues``: "default", "advice", "limit").
 
     A "what is X" or "what does X do" question leans on the opener twice as much: the first
     sentence under the heading that names X is where a reference page answers it. A question
@@ -356,9 +353,7 @@ def candidates(
         ) -> Features:
             return Features(
                 typed=float(kind is not AnswerType.OTHER and holds_answer(kind, quote)),
-                default=float(defaults and states_default(quote)),
-                advice=float(advice and advises(quote)),
-                limit=float(why_not and states_limit(quote)),
+                **{name: float(holds(quote)) for name, holds in (cues or {}).items()},
                 focus=float(question.opens_with_focus(quote)),
                 long=float(len(quote) > MAX_QUOTE_CHARS),
                 prose=quote_penalty(quote),
