@@ -320,8 +320,8 @@ _ASKS_DEFAULT = re.compile(
 # unspecified timeout results in an infinite timeout", "…but mode is not specified, mode='nat' is
 # assumed".
 _STATES_DEFAULT = re.compile(
-    r"(?<![\w-])default(?:s|ed)?(?![\w-])|\bautomatically\b|\bunspecified\b|\bnot\s+(?:\w+\s+)?(?:specified|set|given|"
-    r"supplied|provided|defined|present)\b|\b(?:is|are)\s+(?:omitted|absent|assumed)\b|"
+    r"(?<![\w-])default(?:s|ed)?(?![\w-])|\bautomatically\b|\bunspecified\b|"
+    r"\bnot\s+(?:\w+\s+)?(?:specified|set|given|supplied|provided|defined|present)\b|\b(?:is|are)\s+(?:omitted|absent|assumed)\b|"
     r"\bif\s+(?:omitted|absent|unset)\b",
     _Q,
 )

@@ -231,10 +231,7 @@ def asking_sentences(question: str) -> list[str]:
 def asking_part(question: str) -> str:
     """The part of ``question`` that asks: its first sentence that ends in "?" (its last sentence
     when none does), less a leading clause that only sets the scene."""
-    sentences = [s for s in _SENTENCE_BREAK.split(question.strip()) if s.strip()]
-    asking = [s for s in sentences if s.rstrip().endswith("?")]
-    part = asking[0] if asking else (sentences or [question])[-1]
-    return _SCENE.sub("", part, count=1)
+    return _SCENE.sub("", asking_sentences(question)[0], count=1)
 
 
 def asks_how_much(question: str) -> re.Match[str] | None:
