@@ -45,6 +45,10 @@ def wait_for_line(lines: queue.Queue[str], text: str, seen: list[str]) -> str:
             return line
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_index_watch_refreshes_on_a_new_file_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path / "c", {"a.txt": "Otters crack shellfish with stones."})
     proc = subprocess.Popen(
@@ -53,6 +57,9 @@ def test_index_watch_refreshes_on_a_new_file_and_stops_on_ctrl_c(tmp_path: Path)
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "ASKBRIEF_INDEX__CACHE_DIR": str(tmp_path / "cache")},
+        # Ctrl+C as a terminal sends it: a runner started in the background without job control
+        # ignores SIGINT, and a child inherits that, so it is put back to its default here.
+        preexec_fn=_default_sigint,
     )
     try:
         assert proc.stdout is not None and proc.stderr is not None
