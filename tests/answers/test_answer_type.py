@@ -227,6 +227,9 @@ def test_a_sentence_that_says_what_holds_by_default(sentence: str, states: bool)
         # the sentence that asks decides, not the scene before it
         ("My build is slow. Should I turn on precompiled headers?", True),
         ("The -sameq option is gone. Which option should I use instead?", False),
+        # any sentence that asks may ask for advice
+        ("How do I read an Excel spreadsheet into R? What is the recommended approach?", True),
+        ("Is R broken, and how should I compare decimal numbers instead?", True),
     ],
 )
 def test_a_question_asking_whether_a_thing_is_wise(question: str, asks: bool) -> None:

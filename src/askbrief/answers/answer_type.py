@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from enum import StrEnum
 
-from ..search.analysis import asking_part, asks_how_much
+from ..search.analysis import asking_part, asking_sentences, asks_how_much
 
 __all__ = [
     "SUMMARY_TYPES",
@@ -346,7 +346,7 @@ _ASKS_ADVICE = re.compile(
     r"fine|a\s+problem)\b|"
     r"^\W*should\s+(?:i|we)\b|"
     r"\ba\s+good\s+(?:[\w-]+\s+)?(?:choice|way|practice|fit|option|algorithm|approach)\b|"
-    r"\b(?:best|recommended)\s+(?:practice|way|approach)\b",
+    r"\b(?:best|recommended)\s+(?:practice|way|approach)\b|\bhow\s+should\s+(?:i|we)\b",
     _Q,
 )
 # A sentence that gives advice: "We do not recommend using GLOB…", "…should be avoided if not
@@ -361,8 +361,10 @@ _ADVISES = re.compile(
 
 
 def asks_advice(question: str) -> bool:
-    """Whether ``question`` asks whether something is wise, safe or recommended."""
-    return bool(_ASKS_ADVICE.search(asking_part(question)))
+    """Whether ``question`` asks whether something is wise, safe or recommended, or how one
+    should do it, in any sentence that asks ("How do I read an Excel spreadsheet into R? What is
+    the recommended approach?")."""
+    return any(_ASKS_ADVICE.search(s) for s in asking_sentences(question))
 
 
 def advises(sentence: str) -> bool:
