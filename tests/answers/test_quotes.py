@@ -29,6 +29,12 @@ def _session(tmp_path: Path, files: dict[str, str]) -> Session:
     return session
 
 
+def _notes(*paragraphs: str) -> str:
+    """A page titled "Notes" (a heading that names nothing asked) holding these paragraphs."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<html><head><title>Notes</title></head><body><h1>Notes</h1>{body}</body></html>"
+
+
 def test_a_how_much_question_quotes_the_sentence_with_the_number(seeds_session: Session) -> None:
     """The sentence naming the pipeline runs on into the one that says how much it delivers."""
     answer = seeds_session.ask("How much Russian gas will the Eastern Route pipeline deliver?")
@@ -439,11 +445,10 @@ def test_a_question_about_leaving_a_setting_out_is_answered_by_what_holds_then(
 ) -> None:
     """ "…if I don't specify one?" asks for the default: the sentence that names the option
     matches the question as well, but only the one saying what happens without it answers."""
-    page = (
-        "<html><head><title>Notes</title></head><body><h1>Notes</h1>"
-        "<p>Each test is run in the directory that its WORKING_DIRECTORY option names.</p>"
-        "<p>Tests run one at a time unless the parallel level is raised.</p>"
-        "<p>If that is not given, a test is run in the build directory.</p></body></html>"
+    page = _notes(
+        "Each test is run in the directory that its WORKING_DIRECTORY option names.",
+        "Tests run one at a time unless the parallel level is raised.",
+        "If that is not given, a test is run in the build directory.",
     )
     session = _session(tmp_path, {"tests.html": page})
     unset = session.ask("Which directory is a test run in if I leave it out?", explain=True)
@@ -459,14 +464,12 @@ def test_a_question_about_leaving_a_setting_out_is_answered_by_what_holds_then(
 def test_a_question_whether_to_do_a_thing_quotes_the_advice(tmp_path: Path) -> None:
     """ "Should I use X?" is settled by the sentence that recommends or warns, though sentences
     saying what X does match the question's words better."""
-    page = (
-        "<html><head><title>Notes</title></head><body><h1>Notes</h1>"
-        "<p>The AUTOINCREMENT keyword on a primary key changes how new row ids are chosen.</p>"
-        "<p>AUTOINCREMENT may only be used on a primary key of type INTEGER.</p>"
-        "<p>A primary key keeps its value when the row is updated.</p>"
-        "<p>Tables are stored as B-trees on disk.</p>"
-        "<p>The AUTOINCREMENT keyword costs extra work and should be avoided if not strictly "
-        "needed.</p></body></html>"
+    page = _notes(
+        "The AUTOINCREMENT keyword on a primary key changes how new row ids are chosen.",
+        "AUTOINCREMENT may only be used on a primary key of type INTEGER.",
+        "A primary key keeps its value when the row is updated.",
+        "Tables are stored as B-trees on disk.",
+        "The AUTOINCREMENT keyword costs extra work and should be avoided if not strictly needed.",
     )
     session = _session(tmp_path, {"notes.html": page})
     answer = session.ask("Should I use AUTOINCREMENT on my primary key?", explain=True)
@@ -480,12 +483,10 @@ def test_a_question_whether_to_do_a_thing_quotes_the_advice(tmp_path: Path) -> N
 def test_why_something_does_not_happen_is_answered_by_its_limit(tmp_path: Path) -> None:
     """ "Why doesn't it…?" is often answered by what the thing only does, or never does, with no
     "because" in sight."""
-    page = (
-        "<html><head><title>Notes</title></head><body><h1>Notes</h1>"
-        "<p>The export option is set for each generator in the cache.</p>"
-        "<p>Builds are configured in a separate build tree.</p>"
-        "<p>The export option is implemented only by the Ninja generator.</p>"
-        "</body></html>"
+    page = _notes(
+        "The export option is set for each generator in the cache.",
+        "Builds are configured in a separate build tree.",
+        "The export option is implemented only by the Ninja generator.",
     )
     session = _session(tmp_path, {"notes.html": page})
     answer = session.ask("Why doesn't the export option work with my generator?")
