@@ -188,13 +188,13 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
         _Q,
     ),
     AnswerType.PROCEDURE: re.compile(
-        r"`[^`]+`|[\"“][^\"”]{2,40}[\"”]|\B--?[a-z][\w-]+|\b(?:use|run|type|call|pass|set|add|enter|click|invoke|"
+        r"`[^`]+`|[\"“][^\"”]{2,40}[\"”]|\B--?[a-z][\w-]*|\b(?:use|run|type|call|pass|set|add|enter|click|invoke|"
         r"you\s+can|you\s+(?:must|should|need\s+to|have\s+to)|can\s+be\s+used|to\s+do\s+so|"
         r"in\s+order\s+to|with\s+the)\b",
         _Q,
     ),
     AnswerType.NAMED: re.compile(
-        r"\b\w+(?:\.\w+)+\b|\B--?[a-z][\w-]+|[\"“'`][^\"”'`]{2,40}[\"”'`]|\b(?:called|named|"
+        r"\b\w+(?:\.\w+)+\b|\B--?[a-z][\w-]*|[\"“'`][^\"”'`]{2,40}[\"”'`]|\b(?:called|named|"
         r"known\s+as|default)\b",
         _Q,
     ),
