@@ -241,6 +241,28 @@ def test_a_bare_api_signature_line_counts_as_chrome(tmp_path: Path) -> None:
     assert command and all(c.features.chrome == 0.0 for c in command)
 
 
+def test_a_table_row_with_a_note_in_brackets_is_no_signature(tmp_path: Path) -> None:
+    """A word, a space, then words in brackets ("warning (operation reached its normal end…)",
+    a row of a return-code table) is prose, not an API signature: it is not penalised as chrome."""
+    from askbrief.answers.answer_type import answer_type
+    from askbrief.answers.quotes import candidates
+
+    page = (
+        "<html><head><title>borg</title></head><body><h2>Return codes</h2>"
+        "<p>Borg can exit with the following return codes (rc):</p><table>"
+        "<tr><td><p>0</p></td><td><p>success (logged as INFO)</p></td></tr>"
+        "<tr><td><p>1</p></td><td><p>warning (operation reached its normal end, but there were "
+        "warnings -- you should check the log, logged as WARNING)</p></td></tr>"
+        "</table></body></html>"
+    )
+    session = _session(tmp_path, {"borg.html": page})
+    question = "Does return code 1 mean that the backup failed with a warning?"
+    hits, terms = session.retrieve(question)
+    found = candidates(hits, terms, session.index.next_passage, answer_type(question))
+    rows = [c for c in found if "warning (operation reached" in c.quote]
+    assert rows and all(c.features.chrome == 0.0 for c in rows)
+
+
 def test_a_keyword_that_is_a_stop_word_is_still_what_the_question_asks_about(
     tmp_path: Path,
 ) -> None:

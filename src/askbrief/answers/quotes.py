@@ -86,10 +86,11 @@ ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’)\]]*$")
 # Chrome that reads as no answer: a line that is only an API signature, with or without its
 # permalink mark ("create(env_dir)¶", "class venv.EnvBuilder(...)"), or a pointer elsewhere
 # ("See git-config(1).", "For details, see …"). A term's heading with its mark ("global
-# interpreter lock¶") is no chrome: it names what the definition under it defines.
+# interpreter lock¶") is no chrome: it names what the definition under it defines, nor is a word
+# with a note in brackets after a space ("warning (operation reached its normal end…)").
 _SIGNATURE_LINE = re.compile(
     r"^[ \t]*(?:(?:class|async|def|function|method|static|exception)[ \t]+)?[A-Za-z_][\w.]*"
-    r"[ \t]*\([^\n]*\)[ \t]*(?:(?:->|→)[^\n]*)?[¶§]?[ \t]*$",
+    r"\([^\n]*\)[ \t]*(?:(?:->|→)[^\n]*)?[¶§]?[ \t]*$",
     re.M,
 )
 # Release notes and changelogs, by their file or folder name: releases/1.10.html,
