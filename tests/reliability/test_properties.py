@@ -287,13 +287,13 @@ def test_half_a_megabyte_of_one_repeated_byte_is_read_or_skipped_in_linear_time(
 def test_a_document_with_thousands_of_headings_is_split_quickly(tmp_path: Path) -> None:
     path = tmp_path / "changelog.md"
     path.write_text("".join(f"## Version {i}\n\nFixed bug {i}.\n\n" for i in range(12_000)))
-    assert _load_and_split_seconds(path) < 1.5
+    assert _load_and_split_seconds(path) < 10  # a scan per heading would take minutes
 
 
 def test_token_dense_text_without_sentence_ends_is_split_quickly(tmp_path: Path) -> None:
     path = tmp_path / "dense.txt"
     path.write_bytes(b"\t#" * 150_000)  # one token per character, no sentence end
-    assert _load_and_split_seconds(path) < 2.0
+    assert _load_and_split_seconds(path) < 20  # quadratic would take hours
 
 
 @pytest.mark.parametrize(
