@@ -60,6 +60,18 @@ def test_answers_the_trade_target_question_with_the_figure(seeds_session: Sessio
     assert "$250 billion" in answer.citations[0].quote
 
 
+def test_what_someone_said_quotes_their_own_words_beside_the_sentence_naming_them(
+    seeds_session: Session,
+) -> None:
+    """The sentence naming Robert Daly matches the question best; his own words, which repeat
+    little of it, are quoted after it rather than cut as too weak beside it."""
+    answer = seeds_session.ask(
+        "How did Robert Daly of the Wilson Center size up the February Xi-Putin agreement?"
+    )
+    assert "Robert Daly" in answer.citations[0].quote
+    assert any("the beginning of Cold War Two" in c.quote for c in answer.citations[1:3])
+
+
 def test_line_numbers_point_at_the_quote(seeds_session: Session, seeds_dir: Path) -> None:
     for c in seeds_session.ask("Who is Yun Sun?").citations:
         lines = _doc_text(seeds_dir, c.source).split("\n")

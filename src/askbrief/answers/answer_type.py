@@ -80,7 +80,9 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         re.compile(
             r"\bwhat\s+(?:did|does|do|has|have|had|will|would)\s+.+?\s+(?:say|tell|think|claim|"
             r"argue|write|warn|announce|state|stress|note|add|predict|promise|propose|mean\s+by)\b|"
-            r"\bhow\s+(?:did|does|do)\s+.+?\s+(?:describe|characteri[sz]e|explain|justify)\b",
+            r"\bhow\s+(?:did|does|do)\s+.+?\s+(?:describe|characteri[sz]e|explain|justify)\b|"
+            r"\bhow\s+did\s+.+?\s+(?:size\s+up|sum\s+up|put\s+it|assess|react|respond|view|see|"
+            r"judge|interpret|evaluate)\b",
             _Q,
         ),
     ),

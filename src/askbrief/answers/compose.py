@@ -49,6 +49,10 @@ MIN_COVERAGE = 0.5
 # threshold ("How many companies left?": "…7,800 companies, Blinken said…" never says "left").
 VALUE_SHARE = 0.8
 _MIN_RELATIVE = 0.55  # a quote must score at least this share of the best quote
+# For "what did X say", the speaker's other words are the answer too, though they repeat fewer of
+# the question's ("How did Robert Daly size up the agreement?": the sentence naming him matches,
+# his "…the beginning of Cold War Two" scores 0.41 of it): the floor is lower.
+_STATEMENT_RELATIVE = 0.35
 _DUPLICATE_JACCARD = 0.6
 
 
@@ -140,7 +144,9 @@ def compose_answer(
     )
     if lead is None:
         return abstain(question, hits)
-    floor = lead.score * _MIN_RELATIVE
+    floor = lead.score * (
+        _STATEMENT_RELATIVE if kind is AnswerType.STATEMENT else _MIN_RELATIVE
+    )
     chosen: list[Candidate] = [lead]
     # The same sentence in another file is not quoted twice; the quote says where else it is.
     elsewhere: dict[int, list[str]] = {}
