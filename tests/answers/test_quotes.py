@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from askbrief.answers.answer_type import answer_type
 from askbrief.answers.explain import render_explanation
-from askbrief.answers.quotes import Features, Weights
+from askbrief.answers.quotes import Candidate, Features, Weights, candidates
 from askbrief.config import Settings
 from askbrief.documents.corpus import read_document_text
 from askbrief.session import Session
@@ -33,6 +34,12 @@ def _notes(*paragraphs: str) -> str:
     """A page titled "Notes" (a heading that names nothing asked) holding these paragraphs."""
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return f"<html><head><title>Notes</title></head><body><h1>Notes</h1>{body}</body></html>"
+
+
+def _candidates(session: Session, question: str) -> list[Candidate]:
+    """Every candidate quote the composer weighs for ``question``, scored."""
+    hits, terms = session.retrieve(question)
+    return candidates(hits, terms, session.index.next_passage, answer_type(question))
 
 
 def test_a_how_much_question_quotes_the_sentence_with_the_number(seeds_session: Session) -> None:
@@ -218,9 +225,6 @@ def test_a_glossary_term_is_quoted_with_its_definition(tmp_path: Path) -> None:
 def test_a_bare_api_signature_line_counts_as_chrome(tmp_path: Path) -> None:
     """A signature line ("create(env_dir)¶") is known by its shape: a quote that carries one is
     penalised as chrome, a command is not."""
-    from askbrief.answers.answer_type import answer_type
-    from askbrief.answers.quotes import candidates
-
     page = (
         "<html><head><title>venv</title></head><body>"
         "<h2>Creating virtual environments</h2>"
@@ -232,9 +236,7 @@ def test_a_bare_api_signature_line_counts_as_chrome(tmp_path: Path) -> None:
         "</dl></body></html>"
     )
     session = _session(tmp_path, {"venv.html": page})
-    question = "How do I create a virtual environment?"
-    hits, terms = session.retrieve(question)
-    found = candidates(hits, terms, session.index.next_passage, answer_type(question))
+    found = _candidates(session, "How do I create a virtual environment?")
     signature = [c for c in found if c.quote.startswith("create(env_dir)")]
     command = [c for c in found if c.quote.startswith("python3 -m venv")]
     assert signature and all(c.features.chrome == 1.0 for c in signature)
@@ -244,9 +246,6 @@ def test_a_bare_api_signature_line_counts_as_chrome(tmp_path: Path) -> None:
 def test_a_table_row_with_a_note_in_brackets_is_no_signature(tmp_path: Path) -> None:
     """A word, a space, then words in brackets ("warning (operation reached its normal end…)",
     a row of a return-code table) is prose, not an API signature: it is not penalised as chrome."""
-    from askbrief.answers.answer_type import answer_type
-    from askbrief.answers.quotes import candidates
-
     page = (
         "<html><head><title>borg</title></head><body><h2>Return codes</h2>"
         "<p>Borg can exit with the following return codes (rc):</p><table>"
@@ -256,9 +255,7 @@ def test_a_table_row_with_a_note_in_brackets_is_no_signature(tmp_path: Path) -> 
         "</table></body></html>"
     )
     session = _session(tmp_path, {"borg.html": page})
-    question = "Does return code 1 mean that the backup failed with a warning?"
-    hits, terms = session.retrieve(question)
-    found = candidates(hits, terms, session.index.next_passage, answer_type(question))
+    found = _candidates(session, "Does return code 1 mean that the backup failed with a warning?")
     rows = [c for c in found if "warning (operation reached" in c.quote]
     assert rows and all(c.features.chrome == 0.0 for c in rows)
 
