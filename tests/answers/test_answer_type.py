@@ -117,6 +117,10 @@ def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerTy
         (AnswerType.PROCEDURE, "Filter the list:\nps aux | grep widget", True),
         (AnswerType.PROCEDURE, "Note that this\nholds when the value is > 3.", False),
         (AnswerType.NAMED, "Set pull.rebase to true.", True),
+        # a one-letter option is an option too; a dash between words is none
+        (AnswerType.PROCEDURE, "The -q flag makes ntpd exit once the clock is first synced.", True),
+        (AnswerType.NAMED, "The -q flag makes ntpd exit once the clock is first synced.", True),
+        (AnswerType.PROCEDURE, "The clock - once synced - stays within a millisecond.", False),
         (AnswerType.OTHER, "Anything at all.", False),
     ],
 )
