@@ -213,6 +213,28 @@ def test_a_markdown_quote_is_cited_from_its_rendered_page_without_the_markup() -
     assert twin.hit.also_in == ("api/url.md",)
 
 
+def test_a_sphinx_source_quote_is_cited_from_its_page_despite_roles_and_targets() -> None:
+    """A role's name and a cross-reference's target are not shown on the page (":class:`str`"
+    shows "str", ":ref:`conversion table <py-to-json-table>`" shows "conversion table"), so they
+    do not stop the page's sentence from being the same one."""
+    source = (
+        "Serialize *obj* to a JSON formatted :class:`str` using this "
+        ":ref:`conversion table <py-to-json-table>`.\n"
+    )
+    quote = source.strip()
+    hit = Hit(_passage(1, "_sources/library/json.rst.txt", source), 3.0)
+    cand = Candidate(hit, 0, len(quote), quote, frozenset(), Features(coverage=1.0))
+    rendered = (
+        "json.dumps(obj)¶\n\nSerialize obj to a JSON formatted str using this conversion table."
+    )
+    page = Hit(_passage(7, "library/json.html", rendered, start=80), 2.0)
+    twin = text_twin(cand, _Index([page]))
+    assert twin is not None
+    assert twin.hit.passage.source == "library/json.html"
+    assert twin.quote == "Serialize obj to a JSON formatted str using this conversion table."
+    assert rendered[twin.start - 80 : twin.end - 80] == twin.quote
+
+
 def test_a_markdown_quote_stays_put_when_only_other_pages_hold_its_words() -> None:
     """The same sentence on a page not rendered from this file (all.html, which gathers every
     page) is no twin of it: the file's own page is what it is cited from, or nothing."""

@@ -57,6 +57,13 @@ ANCHOR_CHARS = 40
 MAX_RUN_ON = 200  # how far past the agreeing part the copy's sentence may end
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 SEARCH_HITS = 10
+# Markup a rendered page does not show: a reST role's name (":class:`str`" shows "str"), a
+# cross-reference's target (":ref:`conversion table <py-to-json-table>`" shows "conversion
+# table"), and a Markdown link's address or label ("[url.parse()](url.html#urlparse)",
+# "[`url.parse()`][]" show "url.parse()").
+_UNSHOWN = re.compile(
+    r":[\w.+-]+:(?=`)|\s+<[^<>`\n]+>(?=`)|(?<=\])\([^()\s]*\)|(?<=\])\[[^\]\n]*\]"
+)
 # A page this many times longer than another holding the same passage gathers many pages.
 GATHERING_RATIO = 3
 
@@ -183,10 +190,11 @@ def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
         pages = pages or _devoted_pages(index, cand.hit)
         if not pages:
             return None
-    key, _ = _folded(cand.quote)
+    shown = _UNSHOWN.sub("", cand.quote) if pages is not None else cand.quote
+    key, _ = _folded(shown)
     if len(key) < MIN_CHARS:
         return None
-    terms = sorted(set(analyze(cand.quote)), key=index.term_idf, reverse=True)[:SEARCH_TERMS]
+    terms = sorted(set(analyze(shown)), key=index.term_idf, reverse=True)[:SEARCH_TERMS]
     if not terms:
         return None
     for hit in index.hits(terms, SEARCH_HITS):
