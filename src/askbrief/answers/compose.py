@@ -144,9 +144,7 @@ def compose_answer(
     )
     if lead is None:
         return abstain(question, hits)
-    floor = lead.score * (
-        _STATEMENT_RELATIVE if kind is AnswerType.STATEMENT else _MIN_RELATIVE
-    )
+    floor = lead.score * (_STATEMENT_RELATIVE if kind is AnswerType.STATEMENT else _MIN_RELATIVE)
     chosen: list[Candidate] = [lead]
     # The same sentence in another file is not quoted twice; the quote says where else it is.
     elsewhere: dict[int, list[str]] = {}
