@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from askbrief.answers.compose import MIN_COVERAGE, markdown_escape
+from askbrief.answers.compose import FINISH_CHARS, MIN_COVERAGE, markdown_escape
+from askbrief.answers.explain import render_explanation
 from askbrief.config import Settings
 from askbrief.search.terms import LENIENT_SHARE, QuestionTerms
 from askbrief.session import Session
@@ -270,6 +271,67 @@ def test_a_quote_runs_on_with_an_overlapping_one_that_says_more(
     assert first.quote.startswith("When an action is executed")
     assert "those messages are written to the specified file" in first.quote
     assert actions[first.start : first.end] == first.quote
+
+
+def _guests_corpus(tmp_path: Path, settings: Settings, timeout: str) -> Session:
+    notes = {
+        f"notes/{i:02d}.txt": f"Note {i}\n\nEach module reads its settings when the daemon "
+        "starts and reports problems to the console.\n"
+        for i in range(20)
+    }
+    session = Session(settings, write_corpus(tmp_path / "corpus", {**notes, "guests.txt": timeout}))
+    session.open()
+    return session
+
+
+_TIMEOUT = (
+    "SHUTDOWN_TIMEOUT\n\nNumber of seconds we are willing to wait for a guest to shut down. "
+    "If this is 0, then there is no time out. The default value is 300 seconds.\n\n"
+    "BYPASS_CACHE\n\nIf non-zero, try to bypass the file system cache when saving guests.\n"
+)
+
+
+def test_a_quote_reads_on_to_the_end_of_its_paragraph(tmp_path: Path, settings: Settings) -> None:
+    """The sentence that matches the question is followed by the one that settles it: the quote
+    runs on to its paragraph's end, and no further."""
+    session = _guests_corpus(tmp_path, settings, _TIMEOUT)
+    first = session.ask("How long will it wait for a guest to shut down?").citations[0]
+    assert first.quote.startswith("Number of seconds we are willing to wait")
+    assert first.quote.endswith("The default value is 300 seconds.")
+    assert _TIMEOUT[first.start : first.end] == first.quote
+
+
+def test_a_long_paragraph_runs_on_only_as_far_as_the_quote_stays_short(
+    tmp_path: Path, settings: Settings
+) -> None:
+    filler = " ".join(
+        f"Guests of kind {i} are saved in the order the list gives." for i in range(20)
+    )
+    text = (
+        "SHUTDOWN_TIMEOUT\n\nNumber of seconds we are willing to wait for a guest to shut down. "
+        + filler
+        + "\n"
+    )
+    session = _guests_corpus(tmp_path, settings, text)
+    first = session.ask("How long will it wait for a guest to shut down?").citations[0]
+    assert first.quote.startswith("Number of seconds we are willing to wait")
+    assert "Guests of kind 0" in first.quote
+    assert len(first.quote) <= FINISH_CHARS
+    assert text[first.start : first.end] == first.quote
+
+
+def test_explain_says_how_far_a_quote_ran_on(tmp_path: Path, settings: Settings) -> None:
+    session = _guests_corpus(tmp_path, settings, _TIMEOUT)
+    answer = session.ask("How long will it wait for a guest to shut down?", explain=True)
+    assert answer.explanation is not None
+    ran_on = answer.explanation["quotes"][0]["ran_on"]
+    quote = answer.citations[0].quote
+    assert ran_on > 0
+    assert "The default value is 300 seconds." in quote[-ran_on:]
+    assert "default" not in quote[:-ran_on]
+    assert f"run on {ran_on} characters to the end of its paragraph" in render_explanation(
+        answer.explanation
+    )
 
 
 def test_only_stop_words_abstain_with_a_notice(seeds_session: Session) -> None:

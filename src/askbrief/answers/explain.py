@@ -23,11 +23,13 @@ __all__ = ["explanation", "quote_reasons", "render_explanation"]
 
 
 def quote_reasons(
-    chosen: Sequence[Candidate], weights: Weights | None = None
+    chosen: Sequence[Candidate], weights: Weights | None = None, ran_on: Sequence[int] = ()
 ) -> list[dict[str, Any]]:
-    """For each chosen quote (in citation order): its passage, coverage, score, and the features
-    that counted (those with a weight)."""
+    """For each chosen quote (in citation order): its passage, coverage, score, the features
+    that counted (those with a weight), and how many characters it ran on to finish its
+    paragraph (``ran_on``, in the same order)."""
     weights = weights or Weights()
+    added = list(ran_on) + [0] * (len(chosen) - len(ran_on))
     return [
         {
             "n": n,
@@ -39,6 +41,7 @@ def quote_reasons(
                 for f in fields(Features)
                 if getattr(c.features, f.name) and getattr(weights, f.name) and f.name != "coverage"
             },
+            "ran_on": added[n - 1],
         }
         for n, c in enumerate(chosen, start=1)
     ]
@@ -150,6 +153,8 @@ def render_explanation(expl: Mapping[str, Any]) -> str:
         feats = ", ".join(f"{k} {v:g}" for k, v in q["features"].items())
         if feats:
             lines.append(f"      {feats}")
+        if q.get("ran_on"):
+            lines.append(f"      run on {q['ran_on']} characters to the end of its paragraph")
         if q["also_in"]:
             lines.append(f"      same text also in {', '.join(q['also_in'])}")
     if expl.get("unmentioned"):

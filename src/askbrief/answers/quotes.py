@@ -65,7 +65,15 @@ from .answer_type import (
     holds_answer,
 )
 
-__all__ = ["Candidate", "Features", "Weights", "candidates", "carries_on", "quote_penalty"]
+__all__ = [
+    "Candidate",
+    "Features",
+    "Weights",
+    "candidates",
+    "carries_on",
+    "hit_sentences",
+    "quote_penalty",
+]
 
 RANK_HALF = 4.0
 # A follow-up's answer is often the next sentence or two after a quote just cited ("So what would
@@ -206,7 +214,7 @@ def _chrome(quote: str) -> float:
     return 1.0 if chrome else 0.0
 
 
-def _sentences(hit: Hit, following: Passage | None) -> list[tuple[int, int]]:
+def hit_sentences(hit: Hit, following: Passage | None) -> list[tuple[int, int]]:
     """Sentence spans (document offsets) of a hit's passage, then the first two of the next one."""
     p = hit.passage
     spans = [(p.start + s, p.start + e) for s, e in sentence_spans(p.text)]
@@ -323,7 +331,7 @@ def candidates(
         text = p.text + (
             following.text if following is not None and following.start == p.end else ""
         )
-        spans = _sentences(hit, following)
+        spans = hit_sentences(hit, following)
         own = sum(1 for s, _ in spans if s < p.end)
         term_sets = [set(analyze(text[s - p.start : e - p.start])) for s, e in spans]
         under = heading_terms(p.heading)
