@@ -46,6 +46,7 @@ from .quotes import (
     Weights,
     candidates,
     hit_sentences,
+    joined_text,
 )
 from .twins import Searchable, text_twin
 
@@ -225,7 +226,7 @@ def _finish_paragraph(
         return c
     p = c.hit.passage
     following = next_passage(p) if next_passage is not None else None
-    text = p.text + (following.text if following is not None and following.start == p.end else "")
+    text = joined_text(p, following)
     end = c.end
     for s, e in hit_sentences(c.hit, following):
         if s < end:

@@ -72,6 +72,7 @@ __all__ = [
     "candidates",
     "carries_on",
     "hit_sentences",
+    "joined_text",
     "quote_penalty",
 ]
 
@@ -214,6 +215,12 @@ def _chrome(quote: str) -> float:
     return 1.0 if chrome else 0.0
 
 
+def joined_text(p: Passage, following: Passage | None) -> str:
+    """``p``'s text, with the next passage's after it when the two are contiguous: a quote may
+    run on into the passage that follows its own."""
+    return p.text + (following.text if following is not None and following.start == p.end else "")
+
+
 def hit_sentences(hit: Hit, following: Passage | None) -> list[tuple[int, int]]:
     """Sentence spans (document offsets) of a hit's passage, then the first two of the next one."""
     p = hit.passage
@@ -328,9 +335,7 @@ def candidates(
     for place, hit in enumerate(hits):
         p = hit.passage
         following = next_passage(p) if next_passage is not None else None
-        text = p.text + (
-            following.text if following is not None and following.start == p.end else ""
-        )
+        text = joined_text(p, following)
         spans = hit_sentences(hit, following)
         own = sum(1 for s, _ in spans if s < p.end)
         term_sets = [set(analyze(text[s - p.start : e - p.start])) for s, e in spans]

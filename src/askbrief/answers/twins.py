@@ -39,7 +39,7 @@ from typing import Protocol
 from ..search.analysis import analyze
 from ..search.followup import find_document
 from ..types import Hit, Passage
-from .quotes import Candidate
+from .quotes import Candidate, joined_text
 
 __all__ = ["EXTRACTED_SUFFIXES", "MARKUP_SUFFIXES", "is_extracted", "rendered_names", "text_twin"]
 
@@ -205,8 +205,7 @@ def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
         # the passage is read with its neighbours when they touch it.
         first = _touching_before(index, p) or p
         following = index.next_passage(p)
-        text = (first.text if first is not p else "") + p.text
-        text += following.text if following is not None and following.start == p.end else ""
+        text = (first.text if first is not p else "") + joined_text(p, following)
         span = _locate(key, text, cand.quote)
         if span is None:
             continue
