@@ -42,6 +42,28 @@ def test_a_conversation_reads_back_as_it_was_written(tmp_path: Path) -> None:
     assert loaded.turns[0].answer["conversation"] == conv.id
 
 
+def test_each_turn_is_synced_to_disk_with_the_opening_line_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[bytes] = []
+
+    def fsync(fd: int) -> None:
+        # What a crash right after this sync would leave on disk: the file's whole content.
+        synced.append(os.pread(fd, 1 << 16, 0))
+
+    monkeypatch.setattr("askbrief.conversations.os.fsync", fsync)
+    store = ConversationStore(tmp_path)
+    conv = store.new("/corpus")
+    assert synced == []  # a conversation with no turn yet holds nothing worth a sync
+    store.append(conv, answer("What is the launch code?"))
+    assert len(synced) == 1
+    lines = [json.loads(line) for line in synced[0].decode().splitlines()]
+    assert [line["type"] for line in lines] == ["meta", "turn"]
+    assert lines[0]["id"] == conv.id and lines[1]["question"] == "What is the launch code?"
+    store.append(conv, answer("And who set it?", "Ada set it."))
+    assert len(synced) == 2 and synced[1].decode().count("\n") == 3
+
+
 def test_a_turn_cut_short_by_a_kill_loses_only_itself(tmp_path: Path) -> None:
     store = ConversationStore(tmp_path)
     conv = store.new("/corpus")
