@@ -18,8 +18,6 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import CorpusError, SkipFile
 from ..types import Document, FileInfo, Skipped
-from .html import decode_html, extract_html
-from .pdf import extract_pdf
 from .titles import clip_title, first_line, site_title, text_title_and_headings
 
 # Bump when what load_document makes of a file changes: saved indexes are then rebuilt.
@@ -272,12 +270,15 @@ def _parse(path: Path, info: FileInfo, data: bytes) -> Document:
     page_starts: tuple[int, ...] | None = None
     headings: tuple[tuple[int, str], ...] = ()
     warnings: tuple[str, ...] = ()
+    # Each reader is imported where it is needed: an `ask` whose index is up to date reads no
+    # document, and need not pay for the parsers (tens of ms at start-up).
     if suffix == ".pdf":
+        from .pdf import extract_pdf
+
         pdf = extract_pdf(data)
         text, encoding, page_starts = pdf.text, "pdf", pdf.page_starts
         title = pdf.title or first_line(text)
     elif suffix in (".docx", ".epub"):
-        # Imported here: zipfile and the XML parsers cost tens of ms that `ask` need not pay.
         from .docx import extract_docx
         from .epub import extract_epub
 
@@ -287,6 +288,8 @@ def _parse(path: Path, info: FileInfo, data: bytes) -> Document:
     elif suffix in _HTML:
         if not _starts_with_bom(data) and b"\0" in data[:_SNIFF]:
             raise SkipFile("binary file")
+        from .html import decode_html, extract_html
+
         source_html, encoding, warnings = decode_html(data)
         page = extract_html(source_html)
         text, headings, title = page.text, page.headings, page.title or page.h1
