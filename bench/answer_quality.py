@@ -25,7 +25,9 @@ manuals: ``apt-get install r-doc-html``; BIND's: ``apt-get install bind9-doc``; 
 ``apt-get install cmake-doc``; pytest's: ``apt-get install python-pytest-doc``; libvirt's:
 ``apt-get install libvirt-doc``; BorgBackup's: ``apt-get install borgbackup-doc``; Sphinx's:
 ``apt-get install sphinx-doc``; SQLAlchemy's: ``apt-get install python-sqlalchemy-doc``;
-NTPsec's: ``apt-get install ntpsec-doc``).
+NTPsec's: ``apt-get install ntpsec-doc``; the Debian Administrator's Handbook:
+``apt-get install debian-handbook``; WeeChat's: ``apt-get install weechat-doc``; Wireshark's:
+``apt-get install wireshark-doc``; the Rust book: ``apt-get install rust-doc``).
 """
 
 from __future__ import annotations
@@ -76,6 +78,10 @@ BORG_DOCS = Path("/usr/share/doc/borgbackup-doc/html")
 SPHINX_DOCS = Path("/usr/share/doc/sphinx-doc/html")
 SQLALCHEMY_DOCS = Path("/usr/share/doc/python-sqlalchemy-doc/html")
 NTPSEC_DOCS = Path("/usr/share/doc/ntpsec-doc")
+DEBIAN_HANDBOOK = Path("/usr/share/doc/debian-handbook/html")
+WEECHAT_DOCS = Path("/usr/share/doc/weechat-doc/html")
+WIRESHARK_DOCS = Path("/usr/share/doc/wireshark")
+RUST_BOOK = Path("/usr/share/doc/rust-doc/html/book")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -122,6 +128,10 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Sphinx docs": (SPHINX_DOCS, REPO / "bench" / "sphinx_questions.jsonl", False),
     "SQLAlchemy docs": (SQLALCHEMY_DOCS, REPO / "bench" / "sqlalchemy_questions.jsonl", False),
     "NTPsec docs": (NTPSEC_DOCS, REPO / "bench" / "ntpsec_questions.jsonl", False),
+    "Debian handbook": (DEBIAN_HANDBOOK, REPO / "bench" / "debhandbook_questions.jsonl", False),
+    "WeeChat docs": (WEECHAT_DOCS, REPO / "bench" / "weechat_questions.jsonl", False),
+    "Wireshark guides": (WIRESHARK_DOCS, REPO / "bench" / "wireshark_questions.jsonl", False),
+    "Rust book": (RUST_BOOK, REPO / "bench" / "rustbook_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
