@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from askbrief.answers.quotes import Candidate, Features
-from askbrief.answers.twins import is_extracted, rendered_names, text_twin
+from askbrief.answers.twins import english_names, is_extracted, rendered_names, text_twin
 from askbrief.config import Settings
 from askbrief.documents.corpus import read_document_text
 from askbrief.session import Session
@@ -38,7 +38,9 @@ class _Index:
         sources = sorted({p.source for p in self._passages})
         self.docs = [
             SimpleNamespace(
-                source=source, n_passages=sum(p.source == source for p in self._passages)
+                source=source,
+                first_passage=min(p.id for p in self._passages if p.source == source),
+                n_passages=sum(p.source == source for p in self._passages),
             )
             for source in sources
         ]
@@ -330,3 +332,88 @@ def test_asking_docs_with_an_all_in_one_page_cites_the_topic_page(tmp_path: Path
     assert first.source == "api/fs.html"
     assert "api/all.html" in first.also_in
     assert read_document_text(corpus, "api/fs.html")[first.start : first.end] == first.quote
+
+
+@pytest.mark.parametrize(
+    ("source", "english"),
+    [
+        ("cs-CZ/sect.remote-login.html", "en-US/sect.remote-login.html"),
+        ("html/pt_BR/apt.html", "html/en/apt.html"),
+        ("da/mod/core.html", "en/mod/core.html"),
+        ("weechat_user.fr.html", "weechat_user.en.html"),
+    ],
+)
+def test_a_translated_page_names_the_english_page_at_the_same_place(
+    source: str, english: str
+) -> None:
+    assert english in english_names(source)
+
+
+@pytest.mark.parametrize(
+    "source", ["en-US/apt.html", "api/url.html", "weechat_user.en.html", "manual.html"]
+)
+def test_an_english_page_or_a_path_naming_no_language_names_no_other(source: str) -> None:
+    assert english_names(source) == ()
+
+
+UNTRANSLATED = "You can enable it by specifying X11Forwarding yes in the server configuration file."
+
+
+def _translated_candidate(quote: str) -> Candidate:
+    text = "Vzdálené přihlášení\n\n" + quote
+    hit = Hit(_passage(1, "cs-CZ/remote.html", text, start=0), 3.0)
+    at = text.index(quote)
+    return Candidate(hit, at, at + len(quote), quote, frozenset(), Features(coverage=1.0))
+
+
+def _english_page() -> list[Passage]:
+    opening = "Remote login\n\nSSH allows forwarding of X11 data. "
+    return [
+        _passage(20, "en-US/remote.html", opening, 0),
+        _passage(21, "en-US/remote.html", UNTRANSLATED + " Then restart the server.", len(opening)),
+    ]
+
+
+def test_an_english_quote_on_a_translated_page_is_cited_from_the_english_page() -> None:
+    """A translation leaves what it has not translated in English: the English page holds it."""
+    twin = text_twin(_translated_candidate(UNTRANSLATED), _Index([], _english_page()))
+    assert twin is not None
+    assert twin.hit.passage.source == "en-US/remote.html"
+    page = "".join(p.text for p in _english_page())
+    assert page[twin.start : twin.end] == twin.quote == UNTRANSLATED
+    assert twin.hit.also_in == ("cs-CZ/remote.html",)
+
+
+def test_a_translated_quote_stays_on_its_own_page() -> None:
+    quote = "Můžete to povolit zadáním X11Forwarding yes v konfiguračním souboru serveru."
+    assert text_twin(_translated_candidate(quote), _Index([], _english_page())) is None
+
+
+def test_asking_a_partly_translated_book_cites_the_english_page(tmp_path: Path) -> None:
+    english = (
+        "<p>SSH can forward graphical applications to your desktop.</p>"
+        f"<p>{UNTRANSLATED}</p>"
+        "<p>The client then sets the DISPLAY variable for the remote programs.</p>"
+    )
+    czech = f"<p>SSH umí přesměrovat grafické aplikace na vaši plochu.</p><p>{UNTRANSLATED}</p>"
+
+    def page(title: str, body: str) -> str:
+        return (
+            f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
+        )
+
+    pages = {
+        "en-US/remote.html": page("Remote login", english),
+        "cs-CZ/remote.html": page("Vzdálené přihlášení", czech),
+        "en-US/apt.html": page("APT", "<p>APT installs packages and their dependencies.</p>"),
+        "cs-CZ/apt.html": page("APT", "<p>APT instaluje balíčky a jejich závislosti.</p>"),
+    }
+    corpus = write_corpus(tmp_path / "corpus", pages)
+    settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "cache")}})
+    answer = Session(settings, corpus).ask(
+        "What must the server configuration file specify to enable X11Forwarding?"
+    )
+    assert not answer.abstained
+    first = answer.citations[0]
+    assert first.source == "en-US/remote.html"
+    assert read_document_text(corpus, "en-US/remote.html")[first.start : first.end] == first.quote

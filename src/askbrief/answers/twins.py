@@ -15,7 +15,11 @@ the corpus holds that page: it reads as the page does, without backticks, link b
 emphasis marks ("[`url.parse()`][] behavior…" is "url.parse() behavior…"). And a quote taken
 from a page that gathers every page (FFmpeg's ``ffmpeg-all.html``, Node's ``all.html``: at least
 ``GATHERING_RATIO`` times as long as another page of the same kind holding the quote's passage)
-is cited from that other page, the one devoted to what it says. The other file stays named in
+is cited from that other page, the one devoted to what it says. And a quote taken from a page
+of a translation (``cs-CZ/sect.remote-login.html``, ``weechat_user.fr.html``) is cited from the
+English page at the same place (``en-US/sect.remote-login.html``) when that holds the same words:
+a translation leaves what it has not translated yet in English, so the English text stands on
+every language's page, and a reader of it wants the English page. The other file stays named in
 the citation's ``also_in``.
 
 The copy may split the text where the first file runs on (an HTML page starts a passage at each
@@ -66,11 +70,21 @@ _UNSHOWN = re.compile(
 )
 # A page this many times longer than another holding the same passage gathers many pages.
 GATHERING_RATIO = 3
+# A language's tag as a folder ("cs-CZ", "pt_BR", "da") or in a file's name ("user.fr.html"),
+# and the tags an English copy goes by.
+_LOCALE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z]{2})?$")
+ENGLISH_TAGS = ("en-US", "en", "en_US", "en-GB", "en_GB")
+# The words a passage of the English page must hold before its text is compared letter by letter.
+_PROBE_WORDS = 3
+_PROBE = re.compile(r"[^\W\d_]{4,}")
 
 
 class _Named(Protocol):
     @property
     def source(self) -> str: ...
+
+    @property
+    def first_passage(self) -> int: ...
 
     @property
     def n_passages(self) -> int: ...
@@ -108,6 +122,25 @@ def rendered_names(source: str) -> tuple[str, ...]:
             name = name.removesuffix(suffix)
         base = inner.with_name(name)
     return (f"{base}.html", f"{base}.htm")
+
+
+def english_names(source: str) -> tuple[str, ...]:
+    """Where the English page of ``source`` would be when ``source`` is a translation's: the
+    same path with its language's folder (``cs-CZ/apt.html``) or its name's language tag
+    (``weechat_user.fr.html``) made English's. Empty when the path names no other language."""
+    path = PurePosixPath(source)
+    names: list[str] = []
+    for i, part in enumerate(path.parts[:-1]):
+        if _LOCALE.match(part) and not part.lower().startswith("en"):
+            names += [
+                str(PurePosixPath(*path.parts[:i], tag, *path.parts[i + 1 :]))
+                for tag in ENGLISH_TAGS
+            ]
+    suffixes = path.suffixes
+    if len(suffixes) >= 2 and _LOCALE.match(suffixes[-2][1:]) and suffixes[-2][1:3] != "en":
+        stem = path.name[: -len("".join(suffixes[-2:]))]
+        names += [str(path.with_name(f"{stem}.{tag}{suffixes[-1]}")) for tag in ("en", "en-US")]
+    return tuple(dict.fromkeys(names))
 
 
 def _indexed(index: Searchable, source: str) -> bool:
@@ -185,19 +218,33 @@ def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
     page gathering many, a page devoted to it among its passage's copies. Else None."""
     source = cand.hit.passage.source
     pages: set[str] | None = None  # the only sources a copy may come from, when not any text
+    english: list[_Named] = []
     if not is_extracted(source):
         pages = {name for name in rendered_names(source) if _indexed(index, name)}
         pages = pages or _devoted_pages(index, cand.hit)
         if not pages:
-            return None
+            english = [
+                doc
+                for name in english_names(source)
+                if (doc := find_document(index, name)) is not None
+            ]
+            if not english:
+                return None
+            pages = {doc.source for doc in english}
     shown = _UNSHOWN.sub("", cand.quote) if pages is not None else cand.quote
     key, _ = _folded(shown)
     if len(key) < MIN_CHARS:
         return None
-    terms = sorted(set(analyze(shown)), key=index.term_idf, reverse=True)[:SEARCH_TERMS]
-    if not terms:
-        return None
-    for hit in index.hits(terms, SEARCH_HITS):
+    if english:
+        # Every language's page holds the untranslated text, so a search for it may not reach
+        # the English page among its copies: that page's own passages are read instead.
+        found = _passages_holding(index, english, shown, cand.hit.score)
+    else:
+        terms = sorted(set(analyze(shown)), key=index.term_idf, reverse=True)[:SEARCH_TERMS]
+        if not terms:
+            return None
+        found = index.hits(terms, SEARCH_HITS)
+    for hit in found:
         p = hit.passage
         if is_extracted(p.source) or (pages is not None and p.source not in pages):
             continue
@@ -221,6 +268,26 @@ def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
             quote=text[a:b],
         )
     return None
+
+
+def _passages_holding(
+    index: Searchable, docs: Sequence[_Named], quote: str, score: float
+) -> list[Hit]:
+    """The passages of ``docs`` that hold (with the passage after each) the quote's longest
+    words, as hits at ``score``: the few worth comparing letter by letter."""
+    probe = sorted(set(_PROBE.findall(quote.lower())), key=len, reverse=True)[:_PROBE_WORDS]
+    out: list[Hit] = []
+    for doc in docs:
+        passages = [
+            index.passage(pid)
+            for pid in range(doc.first_passage, doc.first_passage + doc.n_passages)
+        ]
+        for i, p in enumerate(passages):
+            after = passages[i + 1] if i + 1 < len(passages) else None
+            text = joined_text(p, after).lower()
+            if all(word in text for word in probe):
+                out.append(Hit(p, score))
+    return out
 
 
 def _locate(key: str, text: str, quote: str) -> tuple[int, int] | None:
