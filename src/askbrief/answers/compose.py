@@ -39,6 +39,7 @@ from .answer_type import (
     unit_asked,
 )
 from .explain import quote_reasons
+from .language import asks_in_english
 from .quotes import (
     ENDS_SENTENCE,
     MAX_QUOTE_CHARS,
@@ -118,7 +119,14 @@ def compose_answer(
     kind = answer_type(question)
     terms = answer_terms(terms, kind)
     cands = candidates(
-        hits, terms, next_passage, kind, weights, recent, cues=sentence_cues(question, kind)
+        hits,
+        terms,
+        next_passage,
+        kind,
+        weights,
+        recent,
+        cues=sentence_cues(question, kind),
+        english=asks_in_english(question),
     )
     threshold = terms.answer_threshold
     best = max((c.coverage for c in cands), default=0.0)

@@ -64,6 +64,7 @@ from .answer_type import (
     continues_previous,
     holds_answer,
 )
+from .language import is_foreign
 
 __all__ = [
     "Candidate",
@@ -149,6 +150,7 @@ class Features:
     default: float = 0.0  # it says what holds by default, for a question that asks
     advice: float = 0.0  # it recommends or warns, for a question asking whether to do a thing
     limit: float = 0.0  # it states a limit, for a question asking why something does not happen
+    foreign: float = 0.0  # its passage is in another language than the question
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ class Weights:
     default: float = 0.2
     advice: float = 0.5
     limit: float = 0.4
+    foreign: float = -0.5
 
     def score(self, f: Features) -> float:
         return float(sum(getattr(self, k.name) * getattr(f, k.name) for k in fields(Features)))
@@ -315,6 +318,7 @@ def candidates(
     weights: Weights | None = None,
     recent: Sequence[tuple[str, int, int]] = (),
     cues: Mapping[str, Callable[[str], bool]] | None = None,
+    english: bool = False,
 ) -> list[Candidate]:
     """Every sentence, and every pair worth offering, of the hits, scored, best first.
     ``recent`` holds the quotes the last answer of a conversation cited (source, start, end);
@@ -358,6 +362,8 @@ def candidates(
             shared["summary"] = 1.0
         if _RELEASE_NOTES.search(p.source) and not _ABOUT_RELEASES & question.weights.keys():
             shared["release_notes"] = 1.0
+        if english and is_foreign(p.text):
+            shared["foreign"] = 1.0
         # Under a heading that names no subject ("Description", "Overview"), the first sentence
         # says what the page is about: it opens for the page's title.
         opens_for = shared["title"] if under and under <= GENERIC_HEADINGS else shared["heading"]
