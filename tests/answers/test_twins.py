@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from askbrief.answers import twins
 from askbrief.answers.quotes import Candidate, Features
 from askbrief.answers.twins import english_names, is_extracted, rendered_names, text_twin
 from askbrief.config import Settings
@@ -382,6 +383,25 @@ def test_an_english_quote_on_a_translated_page_is_cited_from_the_english_page() 
     page = "".join(p.text for p in _english_page())
     assert page[twin.start : twin.end] == twin.quote == UNTRANSLATED
     assert twin.hit.also_in == ("cs-CZ/remote.html",)
+
+
+def test_a_long_english_page_is_searched_for_among_the_copies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reading every passage of a long page would cost a round trip each on a remote shard."""
+    monkeypatch.setattr(twins, "MAX_SCAN", 1)
+    copies = [
+        Hit(_passage(30 + i, f"{tag}/remote.html", UNTRANSLATED, 0), 2.0)
+        for i, tag in enumerate(
+            f"{lang}-XX" for lang in "da de es fr it ja ko nl pl pt ru sv".split()
+        )
+    ]
+    english = _english_page()
+    found = Hit(english[1], 1.5)
+    twin = text_twin(_translated_candidate(UNTRANSLATED), _Index([*copies, found], english[:1]))
+    assert twin is not None
+    assert twin.hit.passage.source == "en-US/remote.html"
+    assert twin.quote == UNTRANSLATED
 
 
 def test_a_translated_quote_stays_on_its_own_page() -> None:

@@ -74,6 +74,10 @@ GATHERING_RATIO = 3
 # and the tags an English copy goes by.
 _LOCALE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z]{2})?$")
 ENGLISH_TAGS = ("en-US", "en", "en_US", "en-GB", "en_GB")
+# An English page of more passages than this is searched for rather than read through (each
+# passage of a remote shard is a round trip), among this many times the usual hits.
+MAX_SCAN = 400
+ENGLISH_HITS = 5
 # The words a passage of the English page must hold before its text is compared letter by letter.
 _PROBE_WORDS = 3
 _PROBE = re.compile(r"[^\W\d_]{4,}")
@@ -235,7 +239,7 @@ def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
     key, _ = _folded(shown)
     if len(key) < MIN_CHARS:
         return None
-    if english:
+    if english and sum(doc.n_passages for doc in english) <= MAX_SCAN:
         # Every language's page holds the untranslated text, so a search for it may not reach
         # the English page among its copies: that page's own passages are read instead.
         found = _passages_holding(index, english, shown, cand.hit.score)
@@ -243,7 +247,8 @@ def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
         terms = sorted(set(analyze(shown)), key=index.term_idf, reverse=True)[:SEARCH_TERMS]
         if not terms:
             return None
-        found = index.hits(terms, SEARCH_HITS)
+        # A long English page is searched for, among more copies than one language has.
+        found = index.hits(terms, SEARCH_HITS * (ENGLISH_HITS if english else 1))
     for hit in found:
         p = hit.passage
         if is_extracted(p.source) or (pages is not None and p.source not in pages):
