@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from askbrief.search.morphology import alternatives, normalise_terms
+from askbrief.config import Settings
+from askbrief.search.morphology import alternatives, normalise_terms, split_compounds
+from askbrief.session import Session
+from conftest import write_corpus
 
 EVERYWHERE = lambda term: 1  # noqa: E731 - every form is in the corpus
 NOWHERE = lambda term: 0  # noqa: E731
@@ -54,3 +59,49 @@ def test_an_irregular_verb_form_no_passage_holds_is_searched_as_its_verb() -> No
 def test_a_comparative_question_finds_the_base_form_in_the_seeds(seeds_session) -> None:  # type: ignore[no-untyped-def]
     answer = seeds_session.ask("How much larger is China's economy than Russia's?")
     assert any("10 times as large" in c.quote for c in answer.citations[:3])
+
+
+def test_a_camel_case_name_no_passage_holds_is_searched_as_its_parts() -> None:
+    """The asker writes "AddressSanitizer" as the code does; the manual writes "Address
+    Sanitizer"."""
+    question = "How do I build Wireshark with AddressSanitizer?"
+    terms = ("build", "wireshark", "addresssanit")
+    corpus = {"build", "wireshark", "address", "sanit"}
+    df = lambda term: int(term in corpus)  # noqa: E731
+    assert split_compounds(question, terms, df, lambda words: True) == (
+        "build",
+        "wireshark",
+        "address",
+        "sanit",
+    )
+    # the documents hold "address" and "sanitizer", but never in a row: not the tool's name
+    assert split_compounds(question, terms, df, lambda words: False) == terms
+
+
+def test_a_camel_case_name_stays_whole_when_the_corpus_holds_it_or_lacks_a_part() -> None:
+    question = "How do I build Wireshark with AddressSanitizer?"
+    terms = ("build", "wireshark", "addresssanit")
+    assert split_compounds(question, terms, lambda t: 1, lambda words: True) == terms
+    lacks_part = lambda term: int(term != "addresssanit" and term != "sanit")  # noqa: E731
+    assert split_compounds(question, terms, lacks_part, lambda words: True) == terms
+
+
+def test_a_question_naming_a_tool_in_camel_case_finds_the_manual_writing_it_apart(
+    tmp_path: Path,
+) -> None:
+    pages = {
+        "debug.txt": (
+            "Debugging\n\nIf you are chasing memory safety bugs, build with Address Sanitizer "
+            "so that the program alerts you to every detected issue.\n"
+        ),
+        "build.txt": "Building\n\nRun cmake and then ninja to build the program from source.\n",
+        "vpn.txt": "Networking\n\nA wire carries the signal; a guard keeps the cable safe.\n",
+    }
+    corpus = write_corpus(tmp_path / "corpus", pages)
+    settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "cache")}})
+    session = Session(settings, corpus)
+    answer = session.ask("How do I build the program with AddressSanitizer?")
+    assert not answer.abstained
+    assert "Address Sanitizer" in answer.citations[0].quote
+    # "wire" and "guard" are in the corpus, but never in a row: WireGuard is not
+    assert session.ask("How do I set up a WireGuard tunnel?").abstained

@@ -17,7 +17,7 @@ from .analysis import analyze, stem
 
 _WORD = re.compile(r"[a-z]+")
 
-__all__ = ["alternatives", "normalise_terms"]
+__all__ = ["alternatives", "normalise_terms", "split_compounds"]
 
 # Irregular past forms and their verbs. A follow-up often asks in the past tense what a document
 # says in another ("What drove it?" / "did not drive the exodus"): an own term that no passage
@@ -57,6 +57,34 @@ def normalise_terms(terms: Sequence[str], df: Callable[[str], int]) -> tuple[str
         if verb is not None and df(t) == 0 and df(verb):
             t = verb
         out.append(t)
+    return tuple(out)
+
+
+# A name joined in camel case ("AddressSanitizer", "KeepAlive"), and its parts.
+_CAMEL = re.compile(r"\b[A-Z]?[a-z]+(?:[A-Z][a-z]+)+\b")
+_CAMEL_PART = re.compile(r"[A-Z]?[a-z]+")
+
+
+def split_compounds(
+    question: str,
+    terms: Sequence[str],
+    df: Callable[[str], int],
+    written: Callable[[Sequence[str]], bool],
+) -> tuple[str, ...]:
+    """The terms, each camel-case name that no passage holds ("AddressSanitizer") replaced by
+    its parts when the documents write them as words in a row (``written``: "Address
+    Sanitizer"): the asker writes the tool's name as the code does, the manual as prose. Parts
+    the documents only hold apart ("WireGuard": "wire", "guard") do not name it."""
+    out = list(terms)
+    for word in dict.fromkeys(_CAMEL.findall(question)):
+        whole = analyze(word)
+        if len(whole) != 1 or whole[0] not in out or df(whole[0]) > 0:
+            continue
+        words = _CAMEL_PART.findall(word)
+        parts = [t for part in words for t in analyze(part)]
+        if len(parts) >= 2 and all(df(t) > 0 for t in parts) and written(words):
+            at = out.index(whole[0])
+            out[at : at + 1] = parts
     return tuple(out)
 
 
