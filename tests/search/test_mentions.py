@@ -27,6 +27,8 @@ MANUAL = {
     "uninitialised values come from.</p></body></html>",
     "markers.html": "<html><body><h1>Markers</h1><p>Use pytest.mark.skip to skip a test, and "
     "register custom marks to avoid warnings.</p></body></html>",
+    "guests.html": "<html><body><h1>Guests</h1><p>Memory can be given to the guest while it "
+    "runs. Swap space is set up inside the VM.</p></body></html>",
     "connections.html": (
         "<html><head><title>Connection Settings</title></head><body><h1>max_connections</h1>"
         "<p>max_connections determines the maximum number of concurrent connections to the "
@@ -88,6 +90,9 @@ def test_the_askers_own_names_are_not_refused(manual: Path) -> None:
     assert unmentioned(session.index, "Why does pytest.mark.slwo only warn?") == []
     assert unmentioned(session.index, "Does VACUUM lock MY_TABLE or foo_bar?") == []
     assert unmentioned(session.index, "What does os.path.join return?") == ["os.path.join"]
+    # the manual ends a sentence with "VM.", but writes no member of a "vm" namespace
+    question = "How do I lower vm.swappiness so that the guest swaps less?"
+    assert unmentioned(session.index, question) == ["vm.swappiness"]
 
 
 def test_a_name_only_the_scene_holds_is_the_askers_own(manual: Path) -> None:

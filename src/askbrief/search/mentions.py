@@ -112,7 +112,18 @@ def _askers_own(index: SearchIndex, name: str) -> bool:
     if _PLACEHOLDER.match(name):
         return True
     head, dot, _ = name.rpartition(".")
-    return bool(dot) and not name.startswith("-") and _mentioned(index, head + ".")
+    return bool(dot) and not name.startswith("-") and _namespace_written(index, head)
+
+
+def _namespace_written(index: SearchIndex, head: str) -> bool:
+    """Whether the documents write a member of the namespace ``head`` ("pytest.mark.skip" for
+    "pytest.mark"): the namespace, a dot and a name. A sentence ending in the word ("…inside
+    the VM.") writes no member of "vm"."""
+    terms = analyze(head)
+    if not terms:
+        return True
+    member = re.compile(rf"(?<![\w.]){re.escape(_fold(head))}\.[^\W\d]", re.I)
+    return any(member.search(_fold(hit.passage.text)) for hit in index.hits(terms, LOOKUP_DEPTH))
 
 
 @dataclass(frozen=True)
