@@ -27,7 +27,9 @@ manuals: ``apt-get install r-doc-html``; BIND's: ``apt-get install bind9-doc``; 
 ``apt-get install sphinx-doc``; SQLAlchemy's: ``apt-get install python-sqlalchemy-doc``;
 NTPsec's: ``apt-get install ntpsec-doc``; the Debian Administrator's Handbook:
 ``apt-get install debian-handbook``; WeeChat's: ``apt-get install weechat-doc``; Wireshark's:
-``apt-get install wireshark-doc``; the Rust book: ``apt-get install rust-doc``).
+``apt-get install wireshark-doc``; the Rust book: ``apt-get install rust-doc``; Mutt's manual:
+``apt-get install mutt``; Doxygen's: ``apt-get install doxygen-doc``; the Go specification:
+``apt-get install golang-1.19-doc``).
 """
 
 from __future__ import annotations
@@ -82,6 +84,9 @@ DEBIAN_HANDBOOK = Path("/usr/share/doc/debian-handbook/html")
 WEECHAT_DOCS = Path("/usr/share/doc/weechat-doc/html")
 WIRESHARK_DOCS = Path("/usr/share/doc/wireshark")
 RUST_BOOK = Path("/usr/share/doc/rust-doc/html/book")
+MUTT_DOCS = Path("/usr/share/doc/mutt/html")
+DOXYGEN_DOCS = Path("/usr/share/doc/doxygen/html")
+GO_DOCS = Path("/usr/share/doc/golang-1.19-doc/html")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -132,6 +137,9 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "WeeChat docs": (WEECHAT_DOCS, REPO / "bench" / "weechat_questions.jsonl", False),
     "Wireshark guides": (WIRESHARK_DOCS, REPO / "bench" / "wireshark_questions.jsonl", False),
     "Rust book": (RUST_BOOK, REPO / "bench" / "rustbook_questions.jsonl", False),
+    "Mutt manual": (MUTT_DOCS, REPO / "bench" / "mutt_questions.jsonl", False),
+    "Doxygen manual": (DOXYGEN_DOCS, REPO / "bench" / "doxygen_questions.jsonl", False),
+    "Go specification": (GO_DOCS, REPO / "bench" / "gospec_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
