@@ -124,6 +124,15 @@ def test_a_long_question_keeps_its_lower_threshold_for_one_incidental_missing_wo
     assert _terms({"lemon": 8.6, "pie": 8.6, "recip": 3.0}, set()).answer_threshold == MIN_COVERAGE
 
 
+def test_a_word_in_nearly_every_passage_does_not_make_a_question_long() -> None:
+    """ "How do I import my irssi configuration and logs into WeeChat?": "weechat" is on every
+    page of WeeChat's manual, so the question has four telling words, not five, and keeps the
+    usual bar."""
+    four = {"irssi": 7.1, "import": 6.1, "log": 4.6, "configur": 4.2}
+    assert _terms({**four, "weechat": 0.0}, set()).answer_threshold == MIN_COVERAGE
+    assert _terms({**four, "plugin": 2.0}, set()).answer_threshold == 1 / 3
+
+
 def test_a_very_long_question_needs_the_weight_of_four_average_terms() -> None:
     """Past twelve terms the asker sets a scene ("We run a pretty busy site…, and every time we
     reload…") that no answer repeats: the share an answer must cover shrinks with the question."""

@@ -33,6 +33,11 @@ INCIDENTAL_SHARE = 0.2
 # When no quote covers a long question's threshold, the share of it that still answers, provided
 # every word the corpus lacks is prose written in lower case (``QuestionTerms.lenient_threshold``).
 LENIENT_SHARE = 0.75
+# A term whose IDF is below this is in nine passages of ten or more (the product's own name on
+# every page of its manual, "weechat"): it says nothing of what is asked, so it does not make a
+# question long. ("sphinx", at 0.14 in Sphinx's manual, is a telling word of a long question
+# there: at 0.5 such a question was refused.)
+TELLING_IDF = 0.1
 _ASKED_WORD = re.compile(r"[A-Za-z]+")
 CONTEXT_CREDIT = 0.5
 _NAMES_MIN = 0.15  # a heading must name at least this share of the question's weight
@@ -251,7 +256,7 @@ class QuestionTerms:
         "CI"), or an everyday word asked in lower case ("Can I use HAProxy as the forward proxy
         that the browsers in our office use?" lacks only "office"): a name ("certbot", "Docker")
         is what the question is about."""
-        own = len(self.weights) - len(self.borrowed & self.weights.keys())
+        own = self._own_count()
         if own >= LONG_QUESTION and self._missing_is_incidental():
             return min(LONG_THRESHOLD, ANSWER_TERMS / own)
         return HALF
@@ -265,10 +270,19 @@ class QuestionTerms:
         ("My Flask app talks to MySQL and every morning the first request fails…"), such a
         question shares fewer words with its answer than a short one does; None where no lower
         bar applies."""
-        own = len(self.weights) - len(self.borrowed & self.weights.keys())
+        own = self._own_count()
         if own >= LONG_QUESTION and not self.borrowed and self.missing <= self.plain:
             return self.answer_threshold * LENIENT_SHARE
         return None
+
+    def _own_count(self) -> int:
+        """The question's own telling terms: not borrowed from the conversation, and not in
+        most passages."""
+        return sum(
+            1
+            for t, w in self.weights.items()
+            if t not in self.borrowed and (w >= TELLING_IDF or t in self.missing)
+        )
 
     def _missing_is_incidental(self) -> bool:
         """No term is missing, or one is and it holds under ``INCIDENTAL_SHARE`` of the weight."""
