@@ -39,6 +39,7 @@ from ..conversations import Turn
 from ..types import Hit
 from .analysis import analyze, analyze_question, question_phrases
 from .index import DocRecord, Index, passage_terms
+from .mentions import writes_in_a_row
 from .morphology import alternatives, normalise_terms, split_compounds
 from .related_words import related_words
 from .semantic import StaticEmbedder
@@ -230,18 +231,6 @@ def _question_terms(turn: Turn) -> list[str]:
     return [t for t in analyze_question(turn.question) if t not in _FRAME_TERMS]
 
 
-# Where a passage that writes a compound's parts as words in a row ranks among its parts' hits.
-_WRITTEN_DEPTH = 20
-
-
-def _written(index: Index, words: Sequence[str]) -> bool:
-    """Whether some passage writes ``words`` in a row, apart or hyphenated ("Address
-    Sanitizer", "address-sanitizer")."""
-    pattern = re.compile(r"\b" + r"[\s-]?".join(re.escape(w) for w in words) + r"\b", re.I)
-    terms = [t for w in words for t in analyze(w)]
-    return any(pattern.search(h.passage.text) for h in index.hits(terms, _WRITTEN_DEPTH))
-
-
 def plan_query(
     question: str,
     turns: Sequence[Turn],
@@ -257,7 +246,7 @@ def plan_query(
     corpus's words for it too (``search.related_words``); without it, ``followup_model`` gives
     the model for a question that continues the conversation (``rerank.semantic_on``)."""
     own = normalise_terms(analyze_question(question), index.document_frequency)
-    own = split_compounds(question, own, index.document_frequency, partial(_written, index))
+    own = split_compounds(question, own, index.document_frequency, partial(writes_in_a_row, index))
     alts = dict(alternatives(question, index.document_frequency))
 
     def relate(model: StaticEmbedder) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "code_names",
     "unmentioned",
     "unmentioned_notice",
+    "writes_in_a_row",
 ]
 
 # Passages searched for a name's parts before concluding the corpus never writes the name whole.
@@ -124,6 +125,18 @@ def _namespace_written(index: SearchIndex, head: str) -> bool:
         return True
     member = re.compile(rf"(?<![\w.]){re.escape(_fold(head))}\.[^\W\d]", re.I)
     return any(member.search(_fold(hit.passage.text)) for hit in index.hits(terms, LOOKUP_DEPTH))
+
+
+# Where a passage that writes a name's parts as words in a row ranks among its parts' hits.
+IN_A_ROW_DEPTH = 20
+
+
+def writes_in_a_row(index: SearchIndex, words: Sequence[str]) -> bool:
+    """Whether some passage writes ``words`` in a row, apart or hyphenated ("Address
+    Sanitizer", "address-sanitizer" for a question's "AddressSanitizer")."""
+    pattern = re.compile(r"\b" + r"[\s-]?".join(re.escape(w) for w in words) + r"\b", re.I)
+    terms = [t for w in words for t in analyze(w)]
+    return any(pattern.search(h.passage.text) for h in index.hits(terms, IN_A_ROW_DEPTH))
 
 
 @dataclass(frozen=True)
