@@ -29,7 +29,8 @@ NTPsec's: ``apt-get install ntpsec-doc``; the Debian Administrator's Handbook:
 ``apt-get install debian-handbook``; WeeChat's: ``apt-get install weechat-doc``; Wireshark's:
 ``apt-get install wireshark-doc``; the Rust book: ``apt-get install rust-doc``; Mutt's manual:
 ``apt-get install mutt``; Doxygen's: ``apt-get install doxygen-doc``; the Go specification:
-``apt-get install golang-1.19-doc``).
+``apt-get install golang-1.19-doc``; ImageMagick's: ``apt-get install imagemagick-6-doc``;
+Ghostscript's: ``apt-get install ghostscript-doc``; Octave's: ``apt-get install octave-doc``).
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ RUST_BOOK = Path("/usr/share/doc/rust-doc/html/book")
 MUTT_DOCS = Path("/usr/share/doc/mutt/html")
 DOXYGEN_DOCS = Path("/usr/share/doc/doxygen/html")
 GO_DOCS = Path("/usr/share/doc/golang-1.19-doc/html")
+IMAGEMAGICK_DOCS = Path("/usr/share/doc/imagemagick-6-common/html")
+GHOSTSCRIPT_DOCS = Path("/usr/share/doc/ghostscript")
+OCTAVE_DOCS = Path("/usr/share/doc/octave")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -140,6 +144,9 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Mutt manual": (MUTT_DOCS, REPO / "bench" / "mutt_questions.jsonl", False),
     "Doxygen manual": (DOXYGEN_DOCS, REPO / "bench" / "doxygen_questions.jsonl", False),
     "Go specification": (GO_DOCS, REPO / "bench" / "gospec_questions.jsonl", False),
+    "ImageMagick docs": (IMAGEMAGICK_DOCS, REPO / "bench" / "imagemagick_questions.jsonl", False),
+    "Ghostscript docs": (GHOSTSCRIPT_DOCS, REPO / "bench" / "ghostscript_questions.jsonl", False),
+    "Octave manual": (OCTAVE_DOCS, REPO / "bench" / "octave_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
