@@ -238,6 +238,21 @@ def test_a_sphinx_source_quote_is_cited_from_its_page_despite_roles_and_targets(
     assert rendered[twin.start - 80 : twin.end - 80] == twin.quote
 
 
+def test_a_cross_reference_target_written_without_a_space_is_not_shown_either() -> None:
+    """Sphinx reads ":ref:`-dFIXEDMEDIA switch<FIXEDMEDIA>`" as a title and a target too: the
+    page shows "-dFIXEDMEDIA switch"."""
+    source = "Also include the :ref:`-dFIXEDMEDIA switch<FIXEDMEDIA>` on the command line.\n"
+    quote = source.strip()
+    hit = Hit(_passage(1, "html/_sources/Use.rst", source), 3.0)
+    cand = Candidate(hit, 0, len(quote), quote, frozenset(), Features(coverage=1.0))
+    rendered = "Paper size\n\nAlso include the -dFIXEDMEDIA switch on the command line."
+    page = Hit(_passage(7, "html/Use.html", rendered, start=40), 2.0)
+    twin = text_twin(cand, _Index([page]))
+    assert twin is not None
+    assert twin.hit.passage.source == "html/Use.html"
+    assert twin.quote == "Also include the -dFIXEDMEDIA switch on the command line."
+
+
 def test_a_markdown_quote_stays_put_when_only_other_pages_hold_its_words() -> None:
     """The same sentence on a page not rendered from this file (all.html, which gathers every
     page) is no twin of it: the file's own page is what it is cited from, or nothing."""

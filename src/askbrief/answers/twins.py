@@ -62,11 +62,12 @@ MAX_RUN_ON = 200  # how far past the agreeing part the copy's sentence may end
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 SEARCH_HITS = 10
 # Markup a rendered page does not show: a reST role's name (":class:`str`" shows "str"), a
-# cross-reference's target (":ref:`conversion table <py-to-json-table>`" shows "conversion
-# table"), and a Markdown link's address or label ("[url.parse()](url.html#urlparse)",
-# "[`url.parse()`][]" show "url.parse()").
+# cross-reference's target after its title, with or without a space as Sphinx allows
+# (":ref:`conversion table <py-to-json-table>`" shows "conversion table", ":ref:`-dFIXEDMEDIA
+# switch<FIXEDMEDIA>`" shows "-dFIXEDMEDIA switch"), and a Markdown link's address or label
+# ("[url.parse()](url.html#urlparse)", "[`url.parse()`][]" show "url.parse()").
 _UNSHOWN = re.compile(
-    r":[\w.+-]+:(?=`)|\s+<[^<>`\n]+>(?=`)|(?<=\])\([^()\s]*\)|(?<=\])\[[^\]\n]*\]"
+    r":[\w.+-]+:(?=`)|(?<=[^`\s])\s*<[^<>`\n]+>(?=`)|(?<=\])\([^()\s]*\)|(?<=\])\[[^\]\n]*\]"
 )
 # A page this many times longer than another holding the same passage gathers many pages.
 GATHERING_RATIO = 3
