@@ -82,6 +82,10 @@ def test_a_stressing_adverb_is_question_framing_not_a_term() -> None:
     assert analyze_question("So did Beijing actually know the plans?") == ["beij", "know", "plan"]
     assert analyze_question("Does it really matter?") == ["matter"]
     assert "exact" in analyze_question("Is the copy exactly the same?")
+    # the present the asker means: no passage says "nowadays" of its default
+    question = "Which font rasterizer does Ghostscript use by default nowadays?"
+    assert "nowaday" not in analyze_question(question)
+    assert analyze_question("Is it still slow these days?") == ["still", "slow"]
 
 
 def test_an_interjection_is_question_framing_not_a_term() -> None:

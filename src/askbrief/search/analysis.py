@@ -134,8 +134,9 @@ def analyze(text: str) -> list[str]:
 _QUESTION_FRAME = re.compile(
     r"\baccording(?=\s+to\b)|"
     r"\b(?:what|who|how|why|where|when|which)\s+(?:exactly|precisely)\b|"
-    # the asker's stress ("what actually is", "did Beijing actually know about the plans")
-    r"\b(?:actually|really|basically)\b|"
+    # the asker's stress ("what actually is", "did Beijing actually know about the plans"), and
+    # the present it asks about ("Which font rasterizer does it use by default nowadays?")
+    r"\b(?:actually|really|basically|nowadays)\b|\bthese\s+days\b|"
     # the asker's interjections and pleasantries ("Oops, I ran virsh destroy…", "thanks!")
     r"\b(?:oops|whoops|hmm+|hey|thanks|thank\s+you|please|ugh|argh|sorry|btw|fyi)\b|"
     # the asker's hedges ("an index that I think got corrupted"): about the asker, not the topic
