@@ -30,7 +30,8 @@ NTPsec's: ``apt-get install ntpsec-doc``; the Debian Administrator's Handbook:
 ``apt-get install wireshark-doc``; the Rust book: ``apt-get install rust-doc``; Mutt's manual:
 ``apt-get install mutt``; Doxygen's: ``apt-get install doxygen-doc``; the Go specification:
 ``apt-get install golang-1.19-doc``; ImageMagick's: ``apt-get install imagemagick-6-doc``;
-Ghostscript's: ``apt-get install ghostscript-doc``; Octave's: ``apt-get install octave-doc``).
+Ghostscript's: ``apt-get install ghostscript-doc``; Octave's: ``apt-get install octave-doc``;
+Debian Policy: ``apt-get install debian-policy``; gnuplot's: ``apt-get install gnuplot-doc``).
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ GO_DOCS = Path("/usr/share/doc/golang-1.19-doc/html")
 IMAGEMAGICK_DOCS = Path("/usr/share/doc/imagemagick-6-common/html")
 GHOSTSCRIPT_DOCS = Path("/usr/share/doc/ghostscript")
 OCTAVE_DOCS = Path("/usr/share/doc/octave")
+DEBIAN_POLICY = Path("/usr/share/doc/debian-policy")
+GNUPLOT_DOCS = Path("/usr/share/doc/gnuplot")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -147,6 +150,8 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "ImageMagick docs": (IMAGEMAGICK_DOCS, REPO / "bench" / "imagemagick_questions.jsonl", False),
     "Ghostscript docs": (GHOSTSCRIPT_DOCS, REPO / "bench" / "ghostscript_questions.jsonl", False),
     "Octave manual": (OCTAVE_DOCS, REPO / "bench" / "octave_questions.jsonl", False),
+    "Debian Policy": (DEBIAN_POLICY, REPO / "bench" / "debpolicy_questions.jsonl", False),
+    "gnuplot docs": (GNUPLOT_DOCS, REPO / "bench" / "gnuplot_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
