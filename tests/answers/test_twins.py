@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from askbrief.answers import twins
+from askbrief.answers.compose import _cite_text_copies
 from askbrief.answers.quotes import Candidate, Features
 from askbrief.answers.twins import english_names, is_extracted, rendered_names, text_twin
 from askbrief.config import Settings
@@ -286,6 +287,23 @@ def test_asking_docs_shipped_as_markdown_and_html_cites_the_html(tmp_path: Path)
     assert "api/url.md" in first.also_in
     assert "`" not in first.quote and "[" not in first.quote
     assert read_document_text(corpus, "api/url.html")[first.start : first.end] == first.quote
+
+
+def test_an_epub_quote_whose_copy_is_a_sphinx_source_is_cited_from_the_rendered_page() -> None:
+    """The Debian Policy ships its text as an EPUB, as Sphinx sources and as the pages built
+    from them. The EPUB's quote is found first in the source, which is cited in turn from the
+    page rendered from it: the reader gets the page, not the markup between."""
+    sentence = "You should install manual pages in nroff source form under /usr/share/man."
+    epub = Hit(_passage(1, "policy.epub", sentence), 3.0)
+    cand = Candidate(epub, 0, len(sentence), sentence, frozenset(), Features(coverage=1.0))
+    rst = "You should install manual pages in ``nroff`` source\nform under ``/usr/share/man``.\n"
+    page = "Manual pages\n\n" + sentence
+    source_hit = Hit(_passage(5, "policy/_sources/ch-docs.rst.txt", rst, start=0), 2.5)
+    page_hit = Hit(_passage(9, "policy/ch-docs.html", page, start=0), 2.0)
+    cited, _ = _cite_text_copies([cand], {}, _Index([source_hit, page_hit]))
+    assert cited[0].hit.passage.source == "policy/ch-docs.html"
+    assert cited[0].quote == sentence == page[cited[0].start : cited[0].end]
+    assert set(cited[0].hit.also_in) >= {"policy.epub", "policy/_sources/ch-docs.rst.txt"}
 
 
 FS_TEXT = "fs.watch() Watch for changes on a file or directory. The listener gets two arguments."
