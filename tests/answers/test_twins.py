@@ -11,7 +11,6 @@ from types import SimpleNamespace
 import pytest
 
 from askbrief.answers import twins
-from askbrief.answers.compose import _cite_text_copies
 from askbrief.answers.quotes import Candidate, Features
 from askbrief.answers.twins import english_names, is_extracted, rendered_names, text_twin
 from askbrief.config import Settings
@@ -300,10 +299,11 @@ def test_an_epub_quote_whose_copy_is_a_sphinx_source_is_cited_from_the_rendered_
     page = "Manual pages\n\n" + sentence
     source_hit = Hit(_passage(5, "policy/_sources/ch-docs.rst.txt", rst, start=0), 2.5)
     page_hit = Hit(_passage(9, "policy/ch-docs.html", page, start=0), 2.0)
-    cited, _ = _cite_text_copies([cand], {}, _Index([source_hit, page_hit]))
-    assert cited[0].hit.passage.source == "policy/ch-docs.html"
-    assert cited[0].quote == sentence == page[cited[0].start : cited[0].end]
-    assert set(cited[0].hit.also_in) >= {"policy.epub", "policy/_sources/ch-docs.rst.txt"}
+    twin = text_twin(cand, _Index([source_hit, page_hit]))
+    assert twin is not None
+    assert twin.hit.passage.source == "policy/ch-docs.html"
+    assert twin.quote == sentence == page[twin.start : twin.end]
+    assert set(twin.hit.also_in) >= {"policy.epub", "policy/_sources/ch-docs.rst.txt"}
 
 
 FS_TEXT = "fs.watch() Watch for changes on a file or directory. The listener gets two arguments."

@@ -49,7 +49,7 @@ from .quotes import (
     hit_sentences,
     joined_text,
 )
-from .twins import Searchable, rendered_names, text_twin
+from .twins import Searchable, text_twin
 
 __all__ = ["FINISH_CHARS", "MIN_COVERAGE", "answer_terms", "compose_answer", "markdown_escape"]
 
@@ -287,10 +287,6 @@ def _cite_text_copies(
     places: dict[int, list[str]] = {}
     for i, c in enumerate(chosen):
         twin = text_twin(c, index)
-        if twin is not None and rendered_names(twin.hit.passage.source):
-            # An EPUB's copy found in a markup file (``_sources/ch-docs.rst.txt``) is cited in
-            # turn from the page rendered from it, when the folder holds that page.
-            twin = text_twin(twin, index) or twin
         if twin is None:
             out.append(c)
             if i in elsewhere:

@@ -220,7 +220,23 @@ def text_twin(cand: Candidate, index: Searchable) -> Candidate | None:
     """``cand`` cited from a passage of another file that holds the same words: for a quote
     from an extracted (PDF, Word, EPUB) document, a text or HTML file's; for a quote from a
     markup file, the page rendered from it, when the index holds that page; for a quote from a
-    page gathering many, a page devoted to it among its passage's copies. Else None."""
+    page gathering many, a page devoted to it among its passage's copies. Else None.
+
+    An extracted document's copy found in a markup file (the Debian Policy's
+    ``_sources/ch-docs.rst.txt`` for ``policy.epub``) is cited in turn from the page rendered
+    from it, when the folder holds that page."""
+    twin = _copy_of(cand, index)
+    if (
+        twin is not None
+        and is_extracted(cand.hit.passage.source)
+        and rendered_names(twin.hit.passage.source)
+    ):
+        twin = _copy_of(twin, index) or twin
+    return twin
+
+
+def _copy_of(cand: Candidate, index: Searchable) -> Candidate | None:
+    """One step of ``text_twin``: the copy of ``cand`` in the file its kind is cited from."""
     source = cand.hit.passage.source
     pages: set[str] | None = None  # the only sources a copy may come from, when not any text
     english: list[_Named] = []
