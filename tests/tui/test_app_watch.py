@@ -161,3 +161,14 @@ async def test_the_watcher_stops_with_the_app(tmp_path: Path, settings: Settings
         stop = app._watching[1]
         assert not stop.is_set()
     assert stop.is_set()
+
+
+def test_a_report_that_reaches_the_chat_screen_after_its_widgets_are_gone_is_dropped() -> None:
+    """The folder watch may report a change while the app is closing and the chat screen has
+    lost its widgets; the report then has nowhere to show and must not kill the watch thread."""
+    from askbrief.tui.screens.chat import ChatScreen
+
+    screen = ChatScreen()  # never mounted: no status line, progress bar or welcome line
+    screen.set_status("files changed: refreshing the index…")
+    screen.set_progress(1, 2)
+    screen.set_welcome("Ask about 3 documents")

@@ -83,16 +83,21 @@ class ChatScreen(Screen[None]):
 
     # -- status, progress and the welcome line (called by the app) ---------------------------
 
+    # The app's threads (the folder watch, indexing) may report while the screen is being torn
+    # down at exit, its widgets already gone: a report with nowhere to show is dropped.
+
     def set_status(self, message: str) -> None:
-        self.query_one("#status", Static).update(Text(message))
+        for status in self.query("#status").results(Static):
+            status.update(Text(message))
 
     def set_progress(self, done: int, total: int | None) -> None:
-        bar = self.query_one("#progress", ProgressBar)
-        bar.display = total is not None
-        bar.update(total=total, progress=done)
+        for bar in self.query("#progress").results(ProgressBar):
+            bar.display = total is not None
+            bar.update(total=total, progress=done)
 
     def set_welcome(self, message: str) -> None:
-        self.query_one("#welcome", Static).update(Text(message))
+        for welcome in self.query("#welcome").results(Static):
+            welcome.update(Text(message))
 
     async def index_ready(self) -> None:
         if self._pending is not None:
