@@ -31,7 +31,10 @@ NTPsec's: ``apt-get install ntpsec-doc``; the Debian Administrator's Handbook:
 ``apt-get install mutt``; Doxygen's: ``apt-get install doxygen-doc``; the Go specification:
 ``apt-get install golang-1.19-doc``; ImageMagick's: ``apt-get install imagemagick-6-doc``;
 Ghostscript's: ``apt-get install ghostscript-doc``; Octave's: ``apt-get install octave-doc``;
-Debian Policy: ``apt-get install debian-policy``; gnuplot's: ``apt-get install gnuplot-doc``).
+Debian Policy: ``apt-get install debian-policy``; gnuplot's: ``apt-get install gnuplot-doc``;
+fish's: ``apt-get install fish-common``; flex's: ``apt-get install flex-doc``; SCons's:
+``apt-get install scons-doc``; gettext's: ``apt-get install gettext-doc``; GnuCash's:
+``apt-get install gnucash-docs``; Maxima's: ``apt-get install maxima-doc``).
 """
 
 from __future__ import annotations
@@ -94,6 +97,12 @@ GHOSTSCRIPT_DOCS = Path("/usr/share/doc/ghostscript")
 OCTAVE_DOCS = Path("/usr/share/doc/octave")
 DEBIAN_POLICY = Path("/usr/share/doc/debian-policy")
 GNUPLOT_DOCS = Path("/usr/share/doc/gnuplot")
+FISH_DOCS = Path("/usr/share/doc/fish")
+FLEX_DOCS = Path("/usr/share/doc/flex-doc")
+SCONS_DOCS = Path("/usr/share/doc/scons")
+GETTEXT_DOCS = Path("/usr/share/doc/gettext")
+GNUCASH_DOCS = Path("/usr/share/doc/gnucash-docs")
+MAXIMA_DOCS = Path("/usr/share/doc/maxima-doc")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -152,6 +161,12 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Octave manual": (OCTAVE_DOCS, REPO / "bench" / "octave_questions.jsonl", False),
     "Debian Policy": (DEBIAN_POLICY, REPO / "bench" / "debpolicy_questions.jsonl", False),
     "gnuplot docs": (GNUPLOT_DOCS, REPO / "bench" / "gnuplot_questions.jsonl", False),
+    "fish docs": (FISH_DOCS, REPO / "bench" / "fish_questions.jsonl", False),
+    "flex manual": (FLEX_DOCS, REPO / "bench" / "flex_questions.jsonl", False),
+    "SCons user guide": (SCONS_DOCS, REPO / "bench" / "scons_questions.jsonl", False),
+    "gettext manual": (GETTEXT_DOCS, REPO / "bench" / "gettext_questions.jsonl", False),
+    "GnuCash docs": (GNUCASH_DOCS, REPO / "bench" / "gnucash_questions.jsonl", False),
+    "Maxima manual": (MAXIMA_DOCS, REPO / "bench" / "maxima_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
