@@ -282,6 +282,17 @@ def test_a_quote_runs_on_with_an_overlapping_one_that_says_more(
     assert actions[first.start : first.end] == first.quote
 
 
+def test_a_quote_that_runs_on_over_another_quotes_its_text_once(seeds_session: Session) -> None:
+    """The first quote runs on to the end of what a later one says: the later one, now inside it,
+    gives up its place rather than quote the same words twice."""
+    answer = seeds_session.ask("Why has China excluded Russian wheat in the past?")
+    assert len(answer.citations) >= 2
+    for a in answer.citations:
+        for b in answer.citations:
+            if a is not b and a.source == b.source:
+                assert not (a.start <= b.start and b.end <= a.end), (a.quote, b.quote)
+
+
 def _guests_corpus(tmp_path: Path, settings: Settings, timeout: str) -> Session:
     notes = {
         f"notes/{i:02d}.txt": f"Note {i}\n\nEach module reads its settings when the daemon "

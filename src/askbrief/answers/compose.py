@@ -183,6 +183,11 @@ def compose_answer(
             # with it rather than lose what it adds ("…some messages may permanently fail. …" and
             # then "If action.errorfile is specified, those messages are written to the file.").
             chosen[j] = _run_on(chosen[j], c)
+            # What it runs on over is quoted once: a chosen quote inside it gives up its place.
+            keep = [k for k, o in enumerate(chosen) if k == j or not _holds(chosen[j], o)]
+            if len(keep) < len(chosen):
+                elsewhere = {keep.index(k): v for k, v in elsewhere.items() if k in keep}
+                chosen = [chosen[k] for k in keep]
     if twins is not None:
         chosen, elsewhere = _cite_text_copies(chosen, elsewhere, twins)
     # Each quote reads to the end of its paragraph when the rest is short: the sentence that
@@ -269,6 +274,15 @@ def _runs_on_from(c: Candidate, chosen: Sequence[Candidate]) -> int | None:
         ):
             return j
     return None
+
+
+def _holds(outer: Candidate, inner: Candidate) -> bool:
+    """Whether ``inner`` quotes text that ``outer`` quotes whole: the same file, within its span."""
+    return (
+        outer.hit.passage.source == inner.hit.passage.source
+        and outer.start <= inner.start
+        and inner.end <= outer.end
+    )
 
 
 def _run_on(o: Candidate, c: Candidate) -> Candidate:
