@@ -9,11 +9,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from askbrief.answers.compose import FINISH_CHARS, MIN_COVERAGE, markdown_escape
+from askbrief.answers.compose import FINISH_CHARS, MIN_COVERAGE, _finish_paragraph, markdown_escape
 from askbrief.answers.explain import render_explanation
+from askbrief.answers.quotes import Candidate, Features
 from askbrief.config import Settings
 from askbrief.search.terms import LENIENT_SHARE, QuestionTerms
 from askbrief.session import Session
+from askbrief.types import Hit, Passage
 from conftest import write_corpus
 
 QUESTIONS = [
@@ -291,6 +293,84 @@ def test_a_quote_that_runs_on_over_another_quotes_its_text_once(seeds_session: S
         for b in answer.citations:
             if a is not b and a.source == b.source:
                 assert not (a.start <= b.start and b.end <= a.end), (a.quote, b.quote)
+
+
+def test_a_quote_that_leans_on_the_sentence_before_starts_where_its_thought_does(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """ "So, the result … is 1." matches the question, but the rule it follows from is the
+    answer: the quote runs back through "This is different…" to the sentence that states it."""
+    notes = {
+        f"notes/{i:02d}.txt": f"Note {i}\n\nEach module reads its settings when the daemon "
+        "starts and reports problems to the console.\n"
+        for i in range(20)
+    }
+    arithmetic = (
+        "Integer Arithmetic\n\nIntegers of different types cannot be mixed in one operation.\n\n"
+        "When doing integer division Octave will round the result to the nearest integer. "
+        "This is different from most programming languages, where the result is often floored "
+        "to the nearest integer. So, the result of int32 (5) ./ int32 (8) is 1.\n"
+    )
+    session = Session(
+        settings, write_corpus(tmp_path / "corpus", {**notes, "arith.txt": arithmetic})
+    )
+    session.open()
+    answer = session.ask("Why does int32(5) ./ int32(8) give 1 instead of 0?", explain=True)
+    first = answer.citations[0]
+    assert first.quote.startswith("When doing integer division")
+    assert first.quote.endswith("is 1.")
+    assert arithmetic[first.start : first.end] == first.quote
+    assert "run back" in render_explanation(answer.explanation)
+
+
+def test_a_quote_reads_on_into_a_chosen_quote_that_directly_follows_it(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """The sentence that answers and the ones just before it in its paragraph are both chosen:
+    they are one quote, in the better one's place, not two quotes side by side."""
+    notes = {
+        f"notes/{i:02d}.txt": f"Note {i}\n\nEach module reads its settings when the daemon "
+        "starts and reports problems to the console.\n"
+        for i in range(20)
+    }
+    hooks = (
+        "githooks\n\nHooks are programs you can place in a hooks directory to trigger actions "
+        "at certain points in git's execution.\n\npre-commit\n\nThis hook is invoked by "
+        "git-commit, and can be bypassed with the --no-verify option. It takes no parameters, "
+        "and is invoked before obtaining the proposed commit log message and making a commit. "
+        "Exiting with a non-zero status from this script causes the git commit command to abort "
+        "before creating a commit.\n\nThe default pre-commit hook, when enabled, catches "
+        "introduction of lines with trailing whitespaces and aborts the commit when such a line "
+        "is found.\n"
+    )
+    session = Session(settings, write_corpus(tmp_path / "corpus", {**notes, "hooks.txt": hooks}))
+    session.open()
+    answer = session.ask("What happens if my pre-commit hook script fails?")
+    first = answer.citations[0]
+    assert "This hook is invoked" in first.quote
+    assert "Exiting with a non-zero status" in first.quote
+    assert hooks[first.start : first.end] == first.quote
+    for a in answer.citations:
+        for b in answer.citations:
+            if a is not b and a.source == b.source and a.end <= b.start:
+                assert hooks[a.end : b.start].strip(" ") != "", (a.quote, b.quote)
+
+
+def test_a_quote_reads_on_as_far_as_it_is_short_as_shown_not_as_stored() -> None:
+    """A signature block indented to line up its options is long in the file and short on the
+    screen: the quote holding it still reads on to the default the next sentence gives."""
+    text = (
+        "set terminal dumb {size <xchars>,<ychars>} {[no]feed}\n"
+        + "".join(f"{' ' * 60}{{option{i} <value{i}>}}\n" for i in range(8))
+        + "where xchars and ychars set the size of the text block. The default is 79 by 24.\n"
+    )
+    passage = Passage(0, "dumb.txt", "Dumb", 0, len(text), 1, None, "Dumb", text)
+    end = text.index("block.") + len("block.")
+    quote = Candidate(Hit(passage, 1.0), 0, end, text[:end], frozenset(), Features())
+    assert end > FINISH_CHARS > len(" ".join(text[:end].split()))
+    finished = _finish_paragraph(quote, None)
+    assert finished.quote.endswith("The default is 79 by 24.")
+    assert text[finished.start : finished.end] == finished.quote
 
 
 def _guests_corpus(tmp_path: Path, settings: Settings, timeout: str) -> Session:

@@ -420,16 +420,20 @@ def test_a_colon_runs_on_to_the_paragraph_only_for_what_someone_said(tmp_path: P
             "setup.txt": (
                 "Release notes for version two of the tool.\n\n"
                 "Installing the tool takes three steps, as its maintainer says:\n\n"
-                "Download the archive. Unpack it into a folder of your own. Run the installer "
-                "from that folder.\n"
+                "Download the archive from the project's release page, choosing the build for "
+                "your operating system and checking its signature against the maintainer's key "
+                "before going on. Unpack it into a folder of your own, one that your account can "
+                "write to and that no other user shares, so that the installer can keep its "
+                "settings and its cache beside the program. Then open a terminal in that folder "
+                "and make sure no older copy of it is running. Run the installer from there.\n"
             )
         },
     )
     session = Session(Settings(), notes)
     said = session.ask("What did the maintainer say about installing the tool?")
-    assert said.citations[0].quote.endswith("Run the installer from that folder.")
+    assert said.citations[0].quote.endswith("Run the installer from there.")
     steps = session.ask("How do I install the tool?")
-    assert not steps.citations[0].quote.endswith("Run the installer from that folder.")
+    assert not steps.citations[0].quote.endswith("Run the installer from there.")
 
 
 def test_release_notes_give_way_to_the_reference_page_unless_releases_are_asked_about(

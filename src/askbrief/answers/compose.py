@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from ..documents.sentences import sentence_spans
 from ..search.followup import points_back
 from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
@@ -34,6 +35,7 @@ from .answer_type import (
     AnswerType,
     answer_type,
     asks_existence,
+    continues_previous,
     demands_value,
     sentence_cues,
     unit_asked,
@@ -195,7 +197,27 @@ def compose_answer(
     # is no time out. The default value is 300 seconds (5 minutes).").
     finished = [_finish_paragraph(c, next_passage, chosen) for c in chosen]
     ran_on = [f.end - c.end for f, c in zip(finished, chosen, strict=True)]
-    chosen = finished
+    # A quote that opens by leaning on the sentence before ("So, the result of int32 (5) ./
+    # int32 (8) is 1.") starts where its thought does: the rule it follows from is the answer.
+    opened = [_open_paragraph(c, finished) for c in finished]
+    ran_back = [c.start - o.start for o, c in zip(opened, finished, strict=True)]
+    chosen = opened
+    # A quote that another one directly follows in the same paragraph reads on into it, and that
+    # one gives up its place ("…set the size of the text block." and "The default is 79 by 24.").
+    # The two keep the better one's place.
+    for j in range(len(chosen) - 1, -1, -1):
+        if j >= len(chosen):
+            continue
+        before = _followed(chosen[j], chosen)
+        if before is None:
+            continue
+        place, drop = min(before, j), max(before, j)
+        joined = _join_next(chosen[before], chosen[j])
+        ran_on[place] = ran_on[before] + joined.end - chosen[before].end
+        ran_back[place] = ran_back[before]
+        chosen[place] = joined
+        del chosen[drop], ran_on[drop], ran_back[drop]
+        elsewhere = {k - (k > drop): v for k, v in elsewhere.items() if k != drop}
     citations = tuple(
         Citation(
             n=n,
@@ -220,11 +242,20 @@ def compose_answer(
         citations=citations,
         hits=tuple(hits),
         explanation=(
-            {"quotes": quote_reasons(chosen, weights, ran_on), "lenient": lenient is not None}
+            {
+                "quotes": quote_reasons(chosen, weights, ran_on, ran_back),
+                "lenient": lenient is not None,
+            }
             if explain
             else None
         ),
     )
+
+
+def _shown_length(text: str) -> int:
+    """The length of ``text`` as a quote shows it, each run of white space one space: a
+    signature block indented to line up its options reads as short as it is."""
+    return len(" ".join(text.split()))
 
 
 def _finish_paragraph(
@@ -233,8 +264,8 @@ def _finish_paragraph(
     others: Sequence[Candidate] = (),
 ) -> Candidate:
     """``c`` run on, sentence by sentence, to the end of its paragraph, as long as the whole stays
-    within ``FINISH_CHARS``, each added sentence ends as a sentence ends (no heading line), and
-    none of it is quoted by another of ``others`` (no text is quoted twice)."""
+    within ``FINISH_CHARS`` as shown, each added sentence ends as a sentence ends (no heading
+    line), and none of it is quoted by another of ``others`` (no text is quoted twice)."""
     if not ENDS_SENTENCE.search(c.quote):
         return c
     p = c.hit.passage
@@ -246,7 +277,11 @@ def _finish_paragraph(
             continue
         between = text[end - p.start : s - p.start]
         piece = text[s - p.start : e - p.start]
-        if "\n\n" in between or e - c.start > FINISH_CHARS or not ENDS_SENTENCE.search(piece):
+        if (
+            "\n\n" in between
+            or _shown_length(text[c.start - p.start : e - p.start]) > FINISH_CHARS
+            or not ENDS_SENTENCE.search(piece)
+        ):
             break
         if any(
             o is not c and o.hit.passage.source == p.source and o.start < e and s < o.end
@@ -257,6 +292,39 @@ def _finish_paragraph(
     if end == c.end:
         return c
     return replace(c, end=end, quote=c.quote + text[c.end - p.start : end - p.start])
+
+
+def _open_paragraph(c: Candidate, others: Sequence[Candidate] = ()) -> Candidate:
+    """``c`` run back, sentence by sentence, while its first sentence leans on the one before
+    (``continues_previous``: "So,", "This", "It"), within its paragraph and passage and within
+    ``MAX_QUOTE_CHARS``, each added sentence ending as a sentence ends and quoted by none of
+    ``others``."""
+    if not continues_previous(c.quote) or not _in_passage(c):
+        return c
+    p = c.hit.passage
+    spans = [(p.start + s, p.start + e) for s, e in sentence_spans(p.text)]
+    at = next((i for i, (s, _) in enumerate(spans) if s == c.start), None)
+    if at is None:
+        return c
+    start = c.start
+    for s, e in reversed(spans[:at]):
+        piece = p.text[s - p.start : e - p.start]
+        if (
+            "\n\n" in p.text[e - p.start : start - p.start]
+            or _shown_length(p.text[s - p.start : c.start - p.start] + c.quote) > MAX_QUOTE_CHARS
+            or not ENDS_SENTENCE.search(piece)
+            or any(
+                o is not c and o.hit.passage.source == p.source and o.start < e and s < o.end
+                for o in others
+            )
+        ):
+            break
+        start = s
+        if not continues_previous(piece):
+            break
+    if start == c.start:
+        return c
+    return replace(c, start=start, quote=p.text[start - p.start : c.start - p.start] + c.quote)
 
 
 def _runs_on_from(c: Candidate, chosen: Sequence[Candidate]) -> int | None:
@@ -274,6 +342,51 @@ def _runs_on_from(c: Candidate, chosen: Sequence[Candidate]) -> int | None:
         ):
             return j
     return None
+
+
+def _gap(o: Candidate, c: Candidate) -> str | None:
+    """The text between chosen quote ``o`` and ``c``, which starts after it in the same passage;
+    None when ``c`` does not."""
+    p = o.hit.passage
+    if c.hit.passage.id != p.id or c.start < o.end or not (_in_passage(o) and _in_passage(c)):
+        return None
+    return p.text[o.end - p.start : c.start - p.start]
+
+
+def _in_passage(c: Candidate) -> bool:
+    """Whether ``c``'s offsets are in its passage's text (a quote cited from a copy of its
+    page, ``twins``, has the copy's)."""
+    p = c.hit.passage
+    return p.start <= c.start < p.end and c.quote.startswith(
+        p.text[c.start - p.start : c.end - p.start]
+    )
+
+
+def _followed(c: Candidate, chosen: Sequence[Candidate]) -> int | None:
+    """The index of the other chosen quote that ``c`` directly follows in the same paragraph
+    (white space between, no blank line: with none, the reader joined two elements), the two
+    ending as sentences end and within
+    ``FINISH_CHARS`` together, as a quote reads on to its paragraph's end; None when there is
+    none."""
+    if not ENDS_SENTENCE.search(c.quote):
+        return None
+    for j, o in enumerate(chosen):
+        gap = _gap(o, c) if o is not c else None
+        if (
+            gap
+            and not gap.strip()
+            and "\n\n" not in gap
+            and ENDS_SENTENCE.search(o.quote)
+            and _shown_length(o.quote + gap + c.quote) <= FINISH_CHARS
+        ):
+            return j
+    return None
+
+
+def _join_next(o: Candidate, c: Candidate) -> Candidate:
+    """Quote ``o`` read on through ``c``, which directly follows it (``_followed``)."""
+    gap = _gap(o, c) or ""
+    return replace(o, end=c.end, quote=o.quote + gap + c.quote, terms=o.terms | c.terms)
 
 
 def _holds(outer: Candidate, inner: Candidate) -> bool:

@@ -23,13 +23,18 @@ __all__ = ["explanation", "quote_reasons", "render_explanation"]
 
 
 def quote_reasons(
-    chosen: Sequence[Candidate], weights: Weights | None = None, ran_on: Sequence[int] = ()
+    chosen: Sequence[Candidate],
+    weights: Weights | None = None,
+    ran_on: Sequence[int] = (),
+    ran_back: Sequence[int] = (),
 ) -> list[dict[str, Any]]:
     """For each chosen quote (in citation order): its passage, coverage, score, the features
-    that counted (those with a weight), and how many characters it ran on to finish its
-    paragraph (``ran_on``, in the same order)."""
+    that counted (those with a weight), how many characters it ran on to finish its paragraph
+    (``ran_on``) and back to the sentence its opening leans on (``ran_back``), in the same
+    order."""
     weights = weights or Weights()
     added = list(ran_on) + [0] * (len(chosen) - len(ran_on))
+    before = list(ran_back) + [0] * (len(chosen) - len(ran_back))
     return [
         {
             "n": n,
@@ -42,6 +47,7 @@ def quote_reasons(
                 if getattr(c.features, f.name) and getattr(weights, f.name) and f.name != "coverage"
             },
             "ran_on": added[n - 1],
+            "ran_back": before[n - 1],
         }
         for n, c in enumerate(chosen, start=1)
     ]
@@ -155,6 +161,10 @@ def render_explanation(expl: Mapping[str, Any]) -> str:
             lines.append(f"      {feats}")
         if q.get("ran_on"):
             lines.append(f"      run on {q['ran_on']} characters to the end of its paragraph")
+        if q.get("ran_back"):
+            lines.append(
+                f"      run back {q['ran_back']} characters to the sentence its opening leans on"
+            )
         if q["also_in"]:
             lines.append(f"      same text also in {', '.join(q['also_in'])}")
     if expl.get("unmentioned"):
