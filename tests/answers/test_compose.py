@@ -253,16 +253,24 @@ def test_a_question_asking_for_a_value_is_not_answered_without_one(
     assert ask(in_hours, how_long) == (False, in_hours.strip())
 
 
-def test_a_quote_runs_on_with_an_overlapping_one_that_says_more(
-    tmp_path: Path, settings: Settings
-) -> None:
-    """The pair that matches the question and the pair after it overlap: rather than drop the
-    second as a duplicate, the first quote runs on with it, to what happens to the messages."""
+def _among_notes(tmp_path: Path, settings: Settings, name: str, text: str) -> Session:
+    """A session over ``text`` as ``name`` among twenty notes that share no word with it, so
+    that its words weigh as they would in a real folder."""
     notes = {
         f"notes/{i:02d}.txt": f"Note {i}\n\nEach module reads its settings when the daemon "
         "starts and reports problems to the console.\n"
         for i in range(20)
     }
+    session = Session(settings, write_corpus(tmp_path / "corpus", {**notes, name: text}))
+    session.open()
+    return session
+
+
+def test_a_quote_runs_on_with_an_overlapping_one_that_says_more(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """The pair that matches the question and the pair after it overlap: rather than drop the
+    second as a duplicate, the first quote runs on with it, to what happens to the messages."""
     actions = (
         "Actions\n\nWhen an action is executed, some messages may permanently fail. Depending on "
         "configuration, this could for example be caused by an offline target or exceptionally "
@@ -270,10 +278,7 @@ def test_a_quote_runs_on_with_an_overlapping_one_that_says_more(
         "those messages are written to the specified file. If it is not specified (the default), "
         "messages are silently discarded.\n"
     )
-    session = Session(
-        settings, write_corpus(tmp_path / "corpus", {**notes, "actions.txt": actions})
-    )
-    session.open()
+    session = _among_notes(tmp_path, settings, "actions.txt", actions)
     answer = session.ask(
         "What happens to messages that an action permanently fails to deliver, for example "
         "non-numeric data going into a numeric database field?"
@@ -300,21 +305,13 @@ def test_a_quote_that_leans_on_the_sentence_before_starts_where_its_thought_does
 ) -> None:
     """ "So, the result … is 1." matches the question, but the rule it follows from is the
     answer: the quote runs back through "This is different…" to the sentence that states it."""
-    notes = {
-        f"notes/{i:02d}.txt": f"Note {i}\n\nEach module reads its settings when the daemon "
-        "starts and reports problems to the console.\n"
-        for i in range(20)
-    }
     arithmetic = (
         "Integer Arithmetic\n\nIntegers of different types cannot be mixed in one operation.\n\n"
         "When doing integer division Octave will round the result to the nearest integer. "
         "This is different from most programming languages, where the result is often floored "
         "to the nearest integer. So, the result of int32 (5) ./ int32 (8) is 1.\n"
     )
-    session = Session(
-        settings, write_corpus(tmp_path / "corpus", {**notes, "arith.txt": arithmetic})
-    )
-    session.open()
+    session = _among_notes(tmp_path, settings, "arith.txt", arithmetic)
     answer = session.ask("Why does int32(5) ./ int32(8) give 1 instead of 0?", explain=True)
     first = answer.citations[0]
     assert first.quote.startswith("When doing integer division")
@@ -328,11 +325,6 @@ def test_a_quote_reads_on_into_a_chosen_quote_that_directly_follows_it(
 ) -> None:
     """The sentence that answers and the ones just before it in its paragraph are both chosen:
     they are one quote, in the better one's place, not two quotes side by side."""
-    notes = {
-        f"notes/{i:02d}.txt": f"Note {i}\n\nEach module reads its settings when the daemon "
-        "starts and reports problems to the console.\n"
-        for i in range(20)
-    }
     hooks = (
         "githooks\n\nHooks are programs you can place in a hooks directory to trigger actions "
         "at certain points in git's execution.\n\npre-commit\n\nThis hook is invoked by "
@@ -343,8 +335,7 @@ def test_a_quote_reads_on_into_a_chosen_quote_that_directly_follows_it(
         "introduction of lines with trailing whitespaces and aborts the commit when such a line "
         "is found.\n"
     )
-    session = Session(settings, write_corpus(tmp_path / "corpus", {**notes, "hooks.txt": hooks}))
-    session.open()
+    session = _among_notes(tmp_path, settings, "hooks.txt", hooks)
     answer = session.ask("What happens if my pre-commit hook script fails?")
     first = answer.citations[0]
     assert "This hook is invoked" in first.quote
@@ -374,14 +365,7 @@ def test_a_quote_reads_on_as_far_as_it_is_short_as_shown_not_as_stored() -> None
 
 
 def _guests_corpus(tmp_path: Path, settings: Settings, timeout: str) -> Session:
-    notes = {
-        f"notes/{i:02d}.txt": f"Note {i}\n\nEach module reads its settings when the daemon "
-        "starts and reports problems to the console.\n"
-        for i in range(20)
-    }
-    session = Session(settings, write_corpus(tmp_path / "corpus", {**notes, "guests.txt": timeout}))
-    session.open()
-    return session
+    return _among_notes(tmp_path, settings, "guests.txt", timeout)
 
 
 _TIMEOUT = (
