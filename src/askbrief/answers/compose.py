@@ -206,8 +206,6 @@ def compose_answer(
     # one gives up its place ("…set the size of the text block." and "The default is 79 by 24.").
     # The two keep the better one's place.
     for j in range(len(chosen) - 1, -1, -1):
-        if j >= len(chosen):
-            continue
         before = _followed(chosen[j], chosen)
         if before is None:
             continue
@@ -258,6 +256,15 @@ def _shown_length(text: str) -> int:
     return len(" ".join(text.split()))
 
 
+def _quoted_elsewhere(c: Candidate, others: Sequence[Candidate], start: int, end: int) -> bool:
+    """Whether another of ``others`` quotes some of ``c``'s file between ``start`` and ``end``."""
+    source = c.hit.passage.source
+    return any(
+        o is not c and o.hit.passage.source == source and o.start < end and start < o.end
+        for o in others
+    )
+
+
 def _finish_paragraph(
     c: Candidate,
     next_passage: Callable[[Passage], Passage | None] | None,
@@ -283,10 +290,7 @@ def _finish_paragraph(
             or not ENDS_SENTENCE.search(piece)
         ):
             break
-        if any(
-            o is not c and o.hit.passage.source == p.source and o.start < e and s < o.end
-            for o in others
-        ):
+        if _quoted_elsewhere(c, others, s, e):
             break
         end = e
     if end == c.end:
@@ -313,10 +317,7 @@ def _open_paragraph(c: Candidate, others: Sequence[Candidate] = ()) -> Candidate
             "\n\n" in p.text[e - p.start : start - p.start]
             or _shown_length(p.text[s - p.start : c.start - p.start] + c.quote) > MAX_QUOTE_CHARS
             or not ENDS_SENTENCE.search(piece)
-            or any(
-                o is not c and o.hit.passage.source == p.source and o.start < e and s < o.end
-                for o in others
-            )
+            or _quoted_elsewhere(c, others, s, e)
         ):
             break
         start = s
@@ -365,9 +366,8 @@ def _in_passage(c: Candidate) -> bool:
 def _followed(c: Candidate, chosen: Sequence[Candidate]) -> int | None:
     """The index of the other chosen quote that ``c`` directly follows in the same paragraph
     (white space between, no blank line: with none, the reader joined two elements), the two
-    ending as sentences end and within
-    ``FINISH_CHARS`` together, as a quote reads on to its paragraph's end; None when there is
-    none."""
+    ending as sentences end and within ``FINISH_CHARS`` together, as a quote reads on to its
+    paragraph's end; None when there is none."""
     if not ENDS_SENTENCE.search(c.quote):
         return None
     for j, o in enumerate(chosen):
