@@ -320,6 +320,47 @@ def test_a_quote_that_leans_on_the_sentence_before_starts_where_its_thought_does
     assert "run back" in render_explanation(answer.explanation)
 
 
+_JIT = (
+    "Self-modifying code\n\n"
+    "Valgrind can handle dynamically generated code, so long as none of the generated code is "
+    "later overwritten by other generated code. If this happens, though, things will go wrong "
+    "as Valgrind will continue running its translations of the old code. You should try "
+    "running with --smc-check=all in this case. Valgrind will run much more slowly, but should "
+    "detect the use of the out-of-date code.\n"
+)
+
+
+def test_a_quote_starts_where_its_paragraph_does_when_the_paragraph_is_short(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """ "…should detect the use of the out-of-date code" matches the question, but what goes
+    wrong and what to run come before it in the same short paragraph: the quote starts there,
+    not at the heading above it, and --explain says how far it ran back."""
+    session = _among_notes(tmp_path, settings, "jit.txt", _JIT)
+    answer = session.ask("Does it run more slowly with --smc-check=all?", explain=True)
+    first = answer.citations[0]
+    assert first.quote.startswith("Valgrind can handle dynamically generated code")
+    assert first.quote.endswith("the use of the out-of-date code.")
+    assert _JIT[first.start : first.end] == first.quote
+    assert answer.explanation is not None
+    back = answer.explanation["quotes"][0]["ran_back"]
+    assert back > 0
+    assert f"run back {back} characters to the start of its paragraph" in render_explanation(
+        answer.explanation
+    )
+
+
+def test_a_quote_in_a_long_paragraph_does_not_run_back_part_of_the_way(
+    tmp_path: Path, settings: Settings
+) -> None:
+    filler = " ".join(f"Tools of kind {i} translate code in the order it runs." for i in range(12))
+    text = _JIT.replace("Valgrind can handle", filler + " Valgrind can handle")
+    session = _among_notes(tmp_path, settings, "jit.txt", text)
+    first = session.ask("Does it run more slowly with --smc-check=all?").citations[0]
+    assert "Tools of kind" not in first.quote
+    assert text[first.start : first.end] == first.quote
+
+
 def test_a_quote_reads_on_into_a_chosen_quote_that_directly_follows_it(
     tmp_path: Path, settings: Settings
 ) -> None:

@@ -40,11 +40,12 @@ from .answer_type import (
     sentence_cues,
     unit_asked,
 )
-from .explain import quote_reasons
+from .explain import RunBack, quote_reasons
 from .language import asks_in_english
 from .quotes import (
     ENDS_SENTENCE,
     MAX_QUOTE_CHARS,
+    NUMBER_LABEL,
     Candidate,
     Weights,
     candidates,
@@ -65,6 +66,7 @@ _MIN_RELATIVE = 0.55  # a quote must score at least this share of the best quote
 # his "…the beginning of Cold War Two" scores 0.41 of it): the floor is lower.
 _STATEMENT_RELATIVE = 0.35
 _DUPLICATE_JACCARD = 0.6
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 # A quote runs on to the end of its paragraph while the whole stays within this many characters
 # (300, 400, 500 and 600 measured: +4, +5, +6 and +7 quote hits over the thirty-five sets, the
 # last with one set down).
@@ -197,11 +199,14 @@ def compose_answer(
     # is no time out. The default value is 300 seconds (5 minutes).").
     finished = [_finish_paragraph(c, next_passage, chosen) for c in chosen]
     ran_on = [f.end - c.end for f, c in zip(finished, chosen, strict=True)]
-    # A quote that opens by leaning on the sentence before ("So, the result of int32 (5) ./
-    # int32 (8) is 1.") starts where its thought does: the rule it follows from is the answer.
+    # A quote starts where its thought does: the sentence its opening leans on ("So, the result
+    # of int32 (5) ./ int32 (8) is 1."), or its paragraph's first sentence, which often states
+    # what the matching sentence follows from ("If this happens, … Valgrind will continue
+    # running its translations of the old code" before "Valgrind will run much more slowly").
     opened = [_open_paragraph(c, finished) for c in finished]
-    ran_back = [c.start - o.start for o, c in zip(opened, finished, strict=True)]
-    chosen = opened
+    ran_back = [c.start - o.start for (o, _), c in zip(opened, finished, strict=True)]
+    back_to = [how for _, how in opened]
+    chosen = [o for o, _ in opened]
     # A quote that another one directly follows in the same paragraph reads on into it, and that
     # one gives up its place ("…set the size of the text block." and "The default is 79 by 24.").
     # The two keep the better one's place.
@@ -212,9 +217,9 @@ def compose_answer(
         place, drop = min(before, j), max(before, j)
         joined = _join_next(chosen[before], chosen[j])
         ran_on[place] = ran_on[before] + joined.end - chosen[before].end
-        ran_back[place] = ran_back[before]
+        ran_back[place], back_to[place] = ran_back[before], back_to[before]
         chosen[place] = joined
-        del chosen[drop], ran_on[drop], ran_back[drop]
+        del chosen[drop], ran_on[drop], ran_back[drop], back_to[drop]
         elsewhere = {k - (k > drop): v for k, v in elsewhere.items() if k != drop}
     citations = tuple(
         Citation(
@@ -241,7 +246,7 @@ def compose_answer(
         hits=tuple(hits),
         explanation=(
             {
-                "quotes": quote_reasons(chosen, weights, ran_on, ran_back),
+                "quotes": quote_reasons(chosen, weights, ran_on, ran_back, back_to),
                 "lenient": lenient is not None,
             }
             if explain
@@ -298,34 +303,46 @@ def _finish_paragraph(
     return replace(c, end=end, quote=c.quote + text[c.end - p.start : end - p.start])
 
 
-def _open_paragraph(c: Candidate, others: Sequence[Candidate] = ()) -> Candidate:
-    """``c`` run back, sentence by sentence, while its first sentence leans on the one before
-    (``continues_previous``: "So,", "This", "It"), within its paragraph and passage and within
-    ``MAX_QUOTE_CHARS``, each added sentence ending as a sentence ends and quoted by none of
-    ``others``."""
-    if not continues_previous(c.quote) or not _in_passage(c):
-        return c
+def _open_paragraph(
+    c: Candidate, others: Sequence[Candidate] = ()
+) -> tuple[Candidate, RunBack | None]:
+    """``c`` run back, and how far: within its passage and ``MAX_QUOTE_CHARS`` as shown, each
+    added sentence ending as a sentence ends and quoted by none of ``others``, never over a blank
+    line (a heading stands apart) or a lone section number. A quote whose first sentence leans on
+    the one before (``continues_previous``: "So,", "This", "It") runs back sentence by sentence
+    to the sentence it leans on; any other starts where its paragraph does when all of the
+    paragraph before it fits, or stays as it is."""
+    if not _in_passage(c):
+        return c, None
+    leaning = continues_previous(c.quote)
     p = c.hit.passage
     spans = [(p.start + s, p.start + e) for s, e in sentence_spans(p.text)]
     at = next((i for i, (s, _) in enumerate(spans) if s == c.start), None)
     if at is None:
-        return c
+        return c, None
     start = c.start
     for s, e in reversed(spans[:at]):
         piece = p.text[s - p.start : e - p.start]
+        if _BLANK_LINE.search(p.text, e - p.start, start - p.start) or NUMBER_LABEL.fullmatch(
+            piece.strip()
+        ):
+            break  # the paragraph starts at ``start``
         if (
-            "\n\n" in p.text[e - p.start : start - p.start]
-            or _shown_length(p.text[s - p.start : c.start - p.start] + c.quote) > MAX_QUOTE_CHARS
+            _shown_length(p.text[s - p.start : c.start - p.start] + c.quote) > MAX_QUOTE_CHARS
             or not ENDS_SENTENCE.search(piece)
             or _quoted_elsewhere(c, others, s, e)
         ):
-            break
+            if leaning:
+                break
+            return c, None  # not the whole paragraph: the quote stays as it is
         start = s
-        if not continues_previous(piece):
+        if leaning and not continues_previous(piece):
             break
     if start == c.start:
-        return c
-    return replace(c, start=start, quote=p.text[start - p.start : c.start - p.start] + c.quote)
+        return c, None
+    quote = p.text[start - p.start : c.start - p.start] + c.quote
+    how = RunBack.LEANS if leaning else RunBack.PARAGRAPH
+    return replace(c, start=start, quote=quote), how
 
 
 def _runs_on_from(c: Candidate, chosen: Sequence[Candidate]) -> int | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
+from enum import StrEnum
 from typing import Any
 
 from ..search.rerank import Ranked
@@ -19,7 +20,14 @@ from ..search.terms import QuestionTerms
 from .answer_type import answer_type, demands_value
 from .quotes import Candidate, Features, Weights
 
-__all__ = ["explanation", "quote_reasons", "render_explanation"]
+__all__ = ["RunBack", "explanation", "quote_reasons", "render_explanation"]
+
+
+class RunBack(StrEnum):
+    """Where a quote ran back to, as ``--explain`` says it."""
+
+    LEANS = "the sentence its opening leans on"
+    PARAGRAPH = "the start of its paragraph"
 
 
 def quote_reasons(
@@ -27,14 +35,15 @@ def quote_reasons(
     weights: Weights | None = None,
     ran_on: Sequence[int] = (),
     ran_back: Sequence[int] = (),
+    back_to: Sequence[RunBack | None] = (),
 ) -> list[dict[str, Any]]:
     """For each chosen quote (in citation order): its passage, coverage, score, the features
     that counted (those with a weight), how many characters it ran on to finish its paragraph
-    (``ran_on``) and back to the sentence its opening leans on (``ran_back``), in the same
-    order."""
+    (``ran_on``) and back (``ran_back``) to where ``back_to`` says, in the same order."""
     weights = weights or Weights()
     added = list(ran_on) + [0] * (len(chosen) - len(ran_on))
     before = list(ran_back) + [0] * (len(chosen) - len(ran_back))
+    to = list(back_to) + [None] * (len(chosen) - len(back_to))
     return [
         {
             "n": n,
@@ -48,6 +57,7 @@ def quote_reasons(
             },
             "ran_on": added[n - 1],
             "ran_back": before[n - 1],
+            "ran_back_to": str(to[n - 1]) if before[n - 1] and to[n - 1] else None,
         }
         for n, c in enumerate(chosen, start=1)
     ]
@@ -162,9 +172,8 @@ def render_explanation(expl: Mapping[str, Any]) -> str:
         if q.get("ran_on"):
             lines.append(f"      run on {q['ran_on']} characters to the end of its paragraph")
         if q.get("ran_back"):
-            lines.append(
-                f"      run back {q['ran_back']} characters to the sentence its opening leans on"
-            )
+            to = q.get("ran_back_to") or RunBack.LEANS
+            lines.append(f"      run back {q['ran_back']} characters to {to}")
         if q["also_in"]:
             lines.append(f"      same text also in {', '.join(q['also_in'])}")
     if expl.get("unmentioned"):

@@ -121,7 +121,7 @@ _VERSION_NOTE = re.compile(
 )
 # A section or list number that the sentence splitter left on its own ("3.1.3.1." before
 # "To import QIF files:"): the label of a heading, never the value a question asks for.
-_NUMBER_LABEL = re.compile(r"(?:\d{1,3}|[A-Z])(?:\.\d{1,3})*\.")
+NUMBER_LABEL = re.compile(r"(?:\d{1,3}|[A-Z])(?:\.\d{1,3})*\.")
 _STUB = re.compile(
     r"^\W*(?:see(?:\s+also)?|cf\.?|refer\s+to|(?:for|with)\s+(?:more\s+)?(?:details|information|"
     r"an\s+example|examples)[^.]{0,40}?,\s*see)\b",
@@ -442,7 +442,7 @@ def candidates(
                     cov > 0
                     and _pairs_with_next(quote, second, (covs[i], covs[i + 1]), cov, kind)
                     and not (i + 1 == opener_at and _VERSION_NOTE.match(second))
-                    and not _NUMBER_LABEL.fullmatch(second)
+                    and not NUMBER_LABEL.fullmatch(second)
                 ):
                     pair = text[s - p.start : e2 - p.start]
                     # A heading line with the sentence it heads reads as one unit, the defined
