@@ -307,6 +307,7 @@ class Session:
                 terms,
                 max_quotes=self.settings.answer.max_quotes,
                 next_passage=self.index.next_passage,
+                previous_passage=self.index.previous_passage,
                 explain=explain,
                 twins=self.index,
                 recent=recent,

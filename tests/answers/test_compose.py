@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,13 +10,19 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from askbrief.answers.compose import FINISH_CHARS, MIN_COVERAGE, _finish_paragraph, markdown_escape
+from askbrief.answers.compose import (
+    FINISH_CHARS,
+    MIN_COVERAGE,
+    _finish_paragraph,
+    _opens_paragraph,
+    markdown_escape,
+)
 from askbrief.answers.explain import render_explanation
 from askbrief.answers.quotes import Candidate, Features
 from askbrief.config import Settings
 from askbrief.search.terms import LENIENT_SHARE, QuestionTerms
 from askbrief.session import Session
-from askbrief.types import Hit, Passage
+from askbrief.types import Citation, Hit, Passage
 from conftest import write_corpus
 
 QUESTIONS = [
@@ -300,6 +307,18 @@ def test_a_quote_that_runs_on_over_another_quotes_its_text_once(seeds_session: S
                 assert not (a.start <= b.start and b.end <= a.end), (a.quote, b.quote)
 
 
+def _first_quote(
+    tmp_path: Path, settings: Settings, text: str, question: str
+) -> tuple[Citation, str]:
+    """The first quote of the answer to ``question`` from ``text`` among notes, checked to be
+    the text at its offsets, and the answer's explanation as ``--explain`` prints it."""
+    answer = _among_notes(tmp_path, settings, "doc.txt", text).ask(question, explain=True)
+    first = answer.citations[0]
+    assert text[first.start : first.end] == first.quote
+    assert answer.explanation is not None
+    return first, render_explanation(answer.explanation)
+
+
 def test_a_quote_that_leans_on_the_sentence_before_starts_where_its_thought_does(
     tmp_path: Path, settings: Settings
 ) -> None:
@@ -311,15 +330,14 @@ def test_a_quote_that_leans_on_the_sentence_before_starts_where_its_thought_does
         "This is different from most programming languages, where the result is often floored "
         "to the nearest integer. So, the result of int32 (5) ./ int32 (8) is 1.\n"
     )
-    session = _among_notes(tmp_path, settings, "arith.txt", arithmetic)
-    answer = session.ask("Why does int32(5) ./ int32(8) give 1 instead of 0?", explain=True)
-    first = answer.citations[0]
+    question = "Why does int32(5) ./ int32(8) give 1 instead of 0?"
+    first, explained = _first_quote(tmp_path, settings, arithmetic, question)
     assert first.quote.startswith("When doing integer division")
     assert first.quote.endswith("is 1.")
-    assert arithmetic[first.start : first.end] == first.quote
-    assert "run back" in render_explanation(answer.explanation)
+    assert "characters to the sentence its opening leans on" in explained
 
 
+_SLOWER = "Does it run more slowly with --smc-check=all?"
 _JIT = (
     "Self-modifying code\n\n"
     "Valgrind can handle dynamically generated code, so long as none of the generated code is "
@@ -336,18 +354,13 @@ def test_a_quote_starts_where_its_paragraph_does_when_the_paragraph_is_short(
     """ "…should detect the use of the out-of-date code" matches the question, but what goes
     wrong and what to run come before it in the same short paragraph: the quote starts there,
     not at the heading above it, and --explain says how far it ran back."""
-    session = _among_notes(tmp_path, settings, "jit.txt", _JIT)
-    answer = session.ask("Does it run more slowly with --smc-check=all?", explain=True)
-    first = answer.citations[0]
+    first, explained = _first_quote(tmp_path, settings, _JIT, _SLOWER)
     assert first.quote.startswith("Valgrind can handle dynamically generated code")
     assert first.quote.endswith("the use of the out-of-date code.")
-    assert _JIT[first.start : first.end] == first.quote
-    assert answer.explanation is not None
-    back = answer.explanation["quotes"][0]["ran_back"]
-    assert back > 0
-    assert f"run back {back} characters to the start of its paragraph" in render_explanation(
-        answer.explanation
-    )
+    ran = re.search(r"run back (\d+) characters to the start of its paragraph", explained)
+    assert ran is not None
+    matched = _JIT[first.start + int(ran[1]) :]
+    assert matched.startswith(("You should try running", "Valgrind will run much more slowly"))
 
 
 def test_a_quote_in_a_long_paragraph_does_not_run_back_part_of_the_way(
@@ -355,10 +368,26 @@ def test_a_quote_in_a_long_paragraph_does_not_run_back_part_of_the_way(
 ) -> None:
     filler = " ".join(f"Tools of kind {i} translate code in the order it runs." for i in range(12))
     text = _JIT.replace("Valgrind can handle", filler + " Valgrind can handle")
-    session = _among_notes(tmp_path, settings, "jit.txt", text)
-    first = session.ask("Does it run more slowly with --smc-check=all?").citations[0]
+    first, explained = _first_quote(tmp_path, settings, text, _SLOWER)
     assert "Tools of kind" not in first.quote
-    assert text[first.start : first.end] == first.quote
+    assert "run back" not in explained
+
+
+def test_a_passage_opens_a_paragraph_when_a_blank_line_comes_before_its_first_words(
+    seeds_session: Session, seeds_dir: Path
+) -> None:
+    """Told from the passages' lines alone, as the document's text says it."""
+    index = seeds_session.index
+    opening = 0
+    for doc in index.docs:
+        text = _doc_text(seeds_dir, doc.source)
+        for pid in range(doc.first_passage, doc.first_passage + doc.n_passages):
+            p = index.passage(pid)
+            before = text[: p.start]
+            blank = not before.strip() or before[len(before.rstrip()) :].count("\n") >= 2
+            assert _opens_paragraph(p, index.previous_passage) == blank, (p.source, p.line)
+            opening += blank
+    assert 0 < opening < index.n_passages
 
 
 def test_a_quote_reads_on_into_a_chosen_quote_that_directly_follows_it(

@@ -358,6 +358,11 @@ def test_pids_keep_one_documents_passages_consecutive_across_shards(
         last = session.index.passage(doc.first_passage + doc.n_passages - 1)
         assert session.index.next_passage(last) is None
         assert session.index.next_passage(first) is not None or doc.n_passages == 1
+        assert session.index.previous_passage(first) is None
+        before = session.index.previous_passage(last)
+        assert (
+            before is None if doc.n_passages == 1 else before == session.index.passage(last.id - 1)
+        )
 
 
 def test_follow_ups_borrow_the_same_context_and_cite_the_same_quotes_on_both_engines(

@@ -111,13 +111,15 @@ def compose_answer(
     *,
     max_quotes: int = 4,
     next_passage: Callable[[Passage], Passage | None] | None = None,
+    previous_passage: Callable[[Passage], Passage | None] | None = None,
     weights: Weights | None = None,
     explain: bool = False,
     twins: Searchable | None = None,
     recent: Sequence[tuple[str, int, int]] = (),
 ) -> Answer:
     """Quote the best sentences of ``hits`` for ``question``, or abstain. ``next_passage`` lets a
-    quote run on into the passage that follows a hit; with ``twins`` (the index), a quote from a
+    quote run on into the passage that follows a hit, and ``previous_passage`` tells whether a
+    hit's passage starts a paragraph; with ``twins`` (the index), a quote from a
     PDF, Word or EPUB file is cited from a text or HTML copy of it when there is one. ``recent``
     holds the quotes the conversation's last answer cited (source, start, end)."""
     kind = answer_type(question)
@@ -203,7 +205,7 @@ def compose_answer(
     # of int32 (5) ./ int32 (8) is 1."), or its paragraph's first sentence, which often states
     # what the matching sentence follows from ("If this happens, … Valgrind will continue
     # running its translations of the old code" before "Valgrind will run much more slowly").
-    opened = [_open_paragraph(c, finished) for c in finished]
+    opened = [_open_paragraph(c, finished, previous_passage) for c in finished]
     ran_back = [c.start - o.start for (o, _), c in zip(opened, finished, strict=True)]
     back_to = [how for _, how in opened]
     chosen = [o for o, _ in opened]
@@ -303,15 +305,36 @@ def _finish_paragraph(
     return replace(c, end=end, quote=c.quote + text[c.end - p.start : end - p.start])
 
 
+def _opens_paragraph(
+    p: Passage, previous_passage: Callable[[Passage], Passage | None] | None
+) -> bool:
+    """Whether ``p`` starts a paragraph: its document's first passage, or one that a blank line
+    separates from the last words of the passage before it. Only white space lies between the
+    two, partly at the end of that passage's text and partly between the passages, so its
+    newlines are counted from the passages' lines."""
+    if p.start == 0:
+        return True
+    before = previous_passage(p) if previous_passage is not None else None
+    if before is None:
+        return False
+    trailing = before.text[len(before.text.rstrip()) :].count("\n")
+    between = p.line - (before.line + before.text.count("\n"))
+    return trailing + between >= 2
+
+
 def _open_paragraph(
-    c: Candidate, others: Sequence[Candidate] = ()
+    c: Candidate,
+    others: Sequence[Candidate] = (),
+    previous_passage: Callable[[Passage], Passage | None] | None = None,
 ) -> tuple[Candidate, RunBack | None]:
     """``c`` run back, and how far: within its passage and ``MAX_QUOTE_CHARS`` as shown, each
     added sentence ending as a sentence ends and quoted by none of ``others``, never over a blank
     line (a heading stands apart) or a lone section number. A quote whose first sentence leans on
     the one before (``continues_previous``: "So,", "This", "It") runs back sentence by sentence
     to the sentence it leans on; any other starts where its paragraph does when all of the
-    paragraph before it fits, or stays as it is."""
+    paragraph before it fits and its start is known (a blank line or a lone section number
+    before it, or the passage's start when ``previous_passage`` shows that it starts a
+    paragraph), or stays as it is."""
     if not _in_passage(c):
         return c, None
     leaning = continues_previous(c.quote)
@@ -338,6 +361,11 @@ def _open_paragraph(
         start = s
         if leaning and not continues_previous(piece):
             break
+    else:
+        # A passage may start inside a long paragraph, split at a sentence: its start is then
+        # not the paragraph's.
+        if not leaning and not _opens_paragraph(p, previous_passage):
+            return c, None
     if start == c.start:
         return c, None
     quote = p.text[start - p.start : c.start - p.start] + c.quote

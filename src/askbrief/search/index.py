@@ -137,6 +137,14 @@ class Index:
             return None
         return self.passage(passage.id + 1)
 
+    def previous_passage(self, passage: Passage) -> Passage | None:
+        """The passage before ``passage`` in the same document, if any."""
+        s, local = self._locate(passage.id)
+        seg = self.segments[s]
+        if local == 0 or seg.p_doc[local - 1] != seg.p_doc[local]:
+            return None
+        return self.passage(passage.id - 1)
+
     def opening(self, passage: Passage, chars: int = 600) -> str:
         """The first ``chars`` characters of the document ``passage`` belongs to: its title and
         opening lines, which say what the whole page is about."""

@@ -62,6 +62,8 @@ class SearchIndex(Protocol):
 
     def next_passage(self, passage: Passage) -> Passage | None: ...
 
+    def previous_passage(self, passage: Passage) -> Passage | None: ...
+
     def opening(self, passage: Passage, chars: int = 600) -> str:
         """The first ``chars`` characters of ``passage``'s document (what reranking compares
         with the question as page evidence)."""

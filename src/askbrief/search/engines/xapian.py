@@ -264,6 +264,11 @@ class XapianIndex:
         after = self._lookup(passage.id + 1)
         return after if after is not None and after.source == passage.source else None
 
+    def previous_passage(self, passage: Passage) -> Passage | None:
+        """The passage before ``passage`` in the same document, if any."""
+        before = self._lookup(passage.id - 1) if passage.id > 0 else None
+        return before if before is not None and before.source == passage.source else None
+
     def opening(self, passage: Passage, chars: int = 600) -> str:
         """The first ``chars`` characters of ``passage``'s document, from its first passages."""
         doc = self._docs_by_source().get(passage.source)
