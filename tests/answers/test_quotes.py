@@ -6,7 +6,14 @@ from pathlib import Path
 
 from askbrief.answers.answer_type import answer_type
 from askbrief.answers.explain import render_explanation
-from askbrief.answers.quotes import Candidate, Features, Weights, candidates
+from askbrief.answers.quotes import (
+    Candidate,
+    Features,
+    Weights,
+    candidates,
+    leads_in,
+    quote_penalty,
+)
 from askbrief.config import Settings
 from askbrief.documents.corpus import read_document_text
 from askbrief.session import Session
@@ -562,3 +569,44 @@ def test_a_bare_version_note_is_never_a_quote(tmp_path: Path) -> None:
     assert answer.citations
     assert all("New in version" not in c.quote for c in answer.citations)
     assert "output of compile commands" in answer.citations[0].quote
+
+
+def _paths_page() -> str:
+    """A user guide's section whose answer is the sentence that leads into an example."""
+    return (
+        "<html><head><title>Subsidiary files</title></head><body>"
+        "<h1>Path names in subsidiary files</h1>"
+        "<p>Path names in a subsidiary build file are relative to the directory that holds the "
+        "file, and the builder runs every command from the top-level directory.</p>"
+        "<p>You can tell the builder to read a path name as relative to the top-level directory "
+        "by prepending a # (hash mark) in front of the path name:</p>"
+        "<pre>env.Program('prog', ['main.c', '#lib/foo1.c', 'foo2.c'])</pre>"
+        "<p>In this example, the lib directory is directly underneath the top-level directory."
+        "</p></body></html>"
+    )
+
+
+def test_how_do_i_is_answered_by_the_sentence_leading_into_the_example(tmp_path: Path) -> None:
+    """ "…by prepending a # (hash mark) in front of the path name:" says how, and the example
+    after its colon shows it; both are quoted, and ``--explain`` says where the quote ran on."""
+    session = _session(tmp_path, {"paths.html": _paths_page()})
+    answer = session.ask(
+        "How do I write a path name relative to the top-level directory in a subsidiary file?",
+        explain=True,
+    )
+    first = answer.citations[0].quote
+    assert "prepending a # (hash mark)" in first
+    assert first.rstrip().endswith("'#lib/foo1.c', 'foo2.c'])")
+    assert answer.explanation is not None
+    assert answer.explanation["quotes"][0]["ran_on_to"] == "the example its colon leads into"
+    assert "to the example its colon leads into" in render_explanation(answer.explanation)
+
+
+def test_only_a_sentence_leads_into_an_example() -> None:
+    """A lead-in is no fragment for a "how do I" question; a label ("Example:") still is, and so
+    is any colon for a question that does not ask how."""
+    lead_in = "You can tell the builder to read it by prepending a # to the path name:"
+    assert quote_penalty(lead_in, lead_in=True) < quote_penalty(lead_in)
+    assert quote_penalty("Example:", lead_in=True) == quote_penalty("Example:")
+    assert leads_in("Run the installer:\n\n./install.sh --prefix ~/tools")
+    assert not leads_in("The installer asks no questions. It runs: quietly.")

@@ -18,6 +18,7 @@ from enum import StrEnum
 from ..search.analysis import asking_part, asking_sentences, asks_how_much
 
 __all__ = [
+    "LEAD_IN_TYPES",
     "SUMMARY_TYPES",
     "VALUE_TYPES",
     "AnswerType",
@@ -58,6 +59,10 @@ VALUE_TYPES = frozenset({AnswerType.QUANTITY, AnswerType.TIME, AnswerType.PERSON
 # "git-blame - Show what revision and author last modified each line of a file"; see
 # search.summaries).
 SUMMARY_TYPES = frozenset({AnswerType.PROCEDURE, AnswerType.NAMED})
+# Questions that a sentence ending in a colon answers with what it leads into: the command, the
+# setting or the example shown after it ("…by prepending a # (hash mark) in front of the path
+# name:" and then `env.Program('prog', ['main.c', '#lib/foo1.c'])`).
+LEAD_IN_TYPES = frozenset({AnswerType.PROCEDURE, AnswerType.NAMED})
 
 _Q = re.IGNORECASE
 # A question that opens with its verb asks yes or no ("Can I…?", "If I…, does it…?").

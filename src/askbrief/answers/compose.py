@@ -31,6 +31,7 @@ from ..search.followup import points_back
 from ..search.terms import QuestionTerms
 from ..types import Answer, Citation, Hit, Passage
 from .answer_type import (
+    LEAD_IN_TYPES,
     VALUE_TYPES,
     AnswerType,
     answer_type,
@@ -40,7 +41,7 @@ from .answer_type import (
     sentence_cues,
     unit_asked,
 )
-from .explain import RunBack, quote_reasons
+from .explain import RunBack, RunOn, quote_reasons
 from .language import asks_in_english
 from .quotes import (
     ENDS_SENTENCE,
@@ -199,8 +200,18 @@ def compose_answer(
     # Each quote reads to the end of its paragraph when the rest is short: the sentence that
     # matches the question is often followed by the one that settles it ("…If this is 0, there
     # is no time out. The default value is 300 seconds (5 minutes).").
-    finished = [_finish_paragraph(c, next_passage, chosen) for c in chosen]
+    # For a "how do I" or "which" question, a quote ending in a colon reads on instead into what
+    # it leads into, the command or example ("…in front of the path name:" and then
+    # `env.Program('prog', ['main.c', '#lib/foo1.c', 'foo2.c'])`).
+    into = [kind in LEAD_IN_TYPES and c.quote.rstrip().endswith(":") for c in chosen]
+    finished = [
+        _into_example(c, next_passage, chosen)
+        if example
+        else _finish_paragraph(c, next_passage, chosen)
+        for c, example in zip(chosen, into, strict=True)
+    ]
     ran_on = [f.end - c.end for f, c in zip(finished, chosen, strict=True)]
+    on_to = [RunOn.EXAMPLE if example else RunOn.PARAGRAPH for example in into]
     # A quote starts where its thought does: the sentence its opening leans on ("So, the result
     # of int32 (5) ./ int32 (8) is 1."), or its paragraph's first sentence, which often states
     # what the matching sentence follows from ("If this happens, … Valgrind will continue
@@ -220,8 +231,9 @@ def compose_answer(
         joined = _join_next(chosen[before], chosen[j])
         ran_on[place] = ran_on[before] + joined.end - chosen[before].end
         ran_back[place], back_to[place] = ran_back[before], back_to[before]
+        on_to[place] = on_to[before]
         chosen[place] = joined
-        del chosen[drop], ran_on[drop], ran_back[drop], back_to[drop]
+        del chosen[drop], ran_on[drop], ran_back[drop], back_to[drop], on_to[drop]
         elsewhere = {k - (k > drop): v for k, v in elsewhere.items() if k != drop}
     citations = tuple(
         Citation(
@@ -248,7 +260,7 @@ def compose_answer(
         hits=tuple(hits),
         explanation=(
             {
-                "quotes": quote_reasons(chosen, weights, ran_on, ran_back, back_to),
+                "quotes": quote_reasons(chosen, weights, ran_on, ran_back, back_to, on_to),
                 "lenient": lenient is not None,
             }
             if explain
@@ -299,6 +311,35 @@ def _finish_paragraph(
             break
         if _quoted_elsewhere(c, others, s, e):
             break
+        end = e
+    if end == c.end:
+        return c
+    return replace(c, end=end, quote=c.quote + text[c.end - p.start : end - p.start])
+
+
+def _into_example(
+    c: Candidate,
+    next_passage: Callable[[Passage], Passage | None] | None,
+    others: Sequence[Candidate] = (),
+) -> Candidate:
+    """``c``, which ends with a colon, run on into the block it leads into (the command or
+    example after it, up to the next blank line), when the whole stays within ``FINISH_CHARS`` as
+    shown and no other of ``others`` quotes any of it; else ``c`` as it was. Only white space
+    lies between the colon and the block, however many lines: a page reader often sets a
+    ``<pre>`` block three lines down."""
+    p = c.hit.passage
+    following = next_passage(p) if next_passage is not None else None
+    text = joined_text(p, following)
+    end = c.end
+    for s, e in hit_sentences(c.hit, following):
+        if s < c.end:
+            continue
+        if end > c.end and "\n\n" in text[end - p.start : s - p.start]:
+            break
+        if _shown_length(text[c.start - p.start : e - p.start]) > FINISH_CHARS:
+            return c
+        if _quoted_elsewhere(c, others, s, e):
+            return c
         end = e
     if end == c.end:
         return c

@@ -20,7 +20,7 @@ from ..search.terms import QuestionTerms
 from .answer_type import answer_type, demands_value
 from .quotes import Candidate, Features, Weights
 
-__all__ = ["RunBack", "explanation", "quote_reasons", "render_explanation"]
+__all__ = ["RunBack", "RunOn", "explanation", "quote_reasons", "render_explanation"]
 
 
 class RunBack(StrEnum):
@@ -30,20 +30,29 @@ class RunBack(StrEnum):
     PARAGRAPH = "the start of its paragraph"
 
 
+class RunOn(StrEnum):
+    """Where a quote ran on to, as ``--explain`` says it."""
+
+    PARAGRAPH = "the end of its paragraph"
+    EXAMPLE = "the example its colon leads into"
+
+
 def quote_reasons(
     chosen: Sequence[Candidate],
     weights: Weights | None = None,
     ran_on: Sequence[int] = (),
     ran_back: Sequence[int] = (),
     back_to: Sequence[RunBack | None] = (),
+    on_to: Sequence[RunOn | None] = (),
 ) -> list[dict[str, Any]]:
     """For each chosen quote (in citation order): its passage, coverage, score, the features
-    that counted (those with a weight), how many characters it ran on to finish its paragraph
-    (``ran_on``) and back (``ran_back``) to where ``back_to`` says, in the same order."""
+    that counted (those with a weight), how many characters it ran on (``ran_on``) to where
+    ``on_to`` says and back (``ran_back``) to where ``back_to`` says, in the same order."""
     weights = weights or Weights()
     added = list(ran_on) + [0] * (len(chosen) - len(ran_on))
     before = list(ran_back) + [0] * (len(chosen) - len(ran_back))
     to = list(back_to) + [None] * (len(chosen) - len(back_to))
+    onto = list(on_to) + [None] * (len(chosen) - len(on_to))
     return [
         {
             "n": n,
@@ -56,6 +65,7 @@ def quote_reasons(
                 if getattr(c.features, f.name) and getattr(weights, f.name) and f.name != "coverage"
             },
             "ran_on": added[n - 1],
+            "ran_on_to": str(onto[n - 1] or RunOn.PARAGRAPH) if added[n - 1] else None,
             "ran_back": before[n - 1],
             "ran_back_to": str(to[n - 1]) if before[n - 1] and to[n - 1] else None,
         }
@@ -170,7 +180,8 @@ def render_explanation(expl: Mapping[str, Any]) -> str:
         if feats:
             lines.append(f"      {feats}")
         if q.get("ran_on"):
-            lines.append(f"      run on {q['ran_on']} characters to the end of its paragraph")
+            on_to = q.get("ran_on_to") or RunOn.PARAGRAPH
+            lines.append(f"      run on {q['ran_on']} characters to {on_to}")
         if q.get("ran_back"):
             to = q.get("ran_back_to") or RunBack.LEANS
             lines.append(f"      run back {q['ran_back']} characters to {to}")

@@ -58,6 +58,7 @@ from ..search.summaries import is_summary
 from ..search.terms import QuestionTerms, heading_terms, title_terms
 from ..types import Hit, Passage
 from .answer_type import (
+    LEAD_IN_TYPES,
     SUMMARY_TYPES,
     VALUE_TYPES,
     AnswerType,
@@ -201,19 +202,29 @@ class Candidate:
         return self.features.coverage
 
 
-def quote_penalty(quote: str) -> float:
+def quote_penalty(quote: str, lead_in: bool = False) -> float:
     """How far ``quote`` is from a readable sentence: code, headings, fragments and very short
-    lines are real text but rarely an answer, so they lose to prose covering as much."""
+    lines are real text but rarely an answer, so they lose to prose covering as much. With
+    ``lead_in`` (the question asks how to do something or which thing does it), a quote that
+    leads into what follows it is no fragment (``leads_in``)."""
     words = quote.split()
     if not words:
         return 1.0
     prose = sum(1 for w in words if _WORD.match(w)) / len(words)
     penalty = _CODE_PENALTY * (1.0 - prose)
-    if not ENDS_SENTENCE.search(quote):
+    # A label ("Example:") leads into nothing a reader could act on: a lead-in is a sentence.
+    if not ENDS_SENTENCE.search(quote) and not (lead_in and len(words) >= 4 and leads_in(quote)):
         penalty += _FRAGMENT_PENALTY
     if len(words) < 4:
         penalty += _SHORT_PENALTY
     return penalty
+
+
+def leads_in(quote: str) -> bool:
+    """Whether ``quote`` introduces what comes after a colon: it ends with one ("…by prepending a
+    # (hash mark) in front of the path name:"), or a line of it does and the command or example
+    follows. For a "how do I" or "which" question that is the answer, not a fragment of one."""
+    return quote.rstrip().endswith(":") or ":\n" in quote
 
 
 def _chrome(quote: str) -> float:
@@ -338,6 +349,7 @@ def candidates(
         # A quote without the amount, date or name asked for does not answer, however well it
         # matches ("The credential's password…" for "How long does the cache remember it?").
         weights = replace(weights, typed=2 * weights.typed)
+    lead_in = kind in LEAD_IN_TYPES
     out: list[Candidate] = []
     for place, hit in enumerate(hits):
         p = hit.passage
@@ -379,7 +391,7 @@ def candidates(
                 **{name: float(holds(quote)) for name, holds in (cues or {}).items()},
                 focus=float(question.opens_with_focus(quote)),
                 long=float(len(quote) > MAX_QUOTE_CHARS),
-                prose=quote_penalty(quote),
+                prose=quote_penalty(quote, lead_in),
                 chrome=_chrome(quote),
                 **shared,
                 **more,
@@ -405,9 +417,10 @@ def candidates(
                     coverage=covs[i],
                     neighbour=neighbour,
                     # It ends in a colon, or the next sentence goes on from it ("These can
-                    # include…"): alone it promises more than it says.
+                    # include…"): alone it promises more than it says, unless what the colon
+                    # leads into is what a "how do I" or "which" question asks for.
                     unfinished=float(
-                        quote.endswith(":")
+                        (quote.endswith(":") and not lead_in)
                         or (
                             i + 1 < len(spans)
                             and continues_previous(
