@@ -610,3 +610,21 @@ def test_only_a_sentence_leads_into_an_example() -> None:
     assert quote_penalty("Example:", lead_in=True) == quote_penalty("Example:")
     assert leads_in("Run the installer:\n\n./install.sh --prefix ~/tools")
     assert not leads_in("The installer asks no questions. It runs: quietly.")
+
+
+def test_a_colon_that_ends_its_section_reads_into_nothing_after_it(tmp_path: Path) -> None:
+    """The next section's heading and first sentence are not what the colon introduced."""
+    page = (
+        "<html><head><title>Subsidiary files</title></head><body>"
+        "<h1>Path names in subsidiary files</h1>"
+        "<p>You can tell the builder to read a path name as relative to the top-level directory "
+        "by prepending a # (hash mark) in front of the path name:</p>"
+        "<h1>Other settings</h1><p>Builders read a few environment variables too.</p>"
+        "</body></html>"
+    )
+    session = _session(tmp_path, {"paths.html": page})
+    answer = session.ask(
+        "How do I write a path name relative to the top-level directory in a subsidiary file?"
+    )
+    first = answer.citations[0].quote
+    assert first.rstrip().endswith("in front of the path name:")

@@ -326,7 +326,8 @@ def _into_example(
     example after it, up to the next blank line), when the whole stays within ``FINISH_CHARS`` as
     shown and no other of ``others`` quotes any of it; else ``c`` as it was. Only white space
     lies between the colon and the block, however many lines: a page reader often sets a
-    ``<pre>`` block three lines down."""
+    ``<pre>`` block three lines down. It never reads into the next section: a colon that ends
+    one leads into nothing shown under its heading."""
     p = c.hit.passage
     following = next_passage(p) if next_passage is not None else None
     text = joined_text(p, following)
@@ -335,6 +336,8 @@ def _into_example(
         if s < c.end:
             continue
         if end > c.end and "\n\n" in text[end - p.start : s - p.start]:
+            break
+        if following is not None and s >= following.start and following.heading != p.heading:
             break
         if _shown_length(text[c.start - p.start : e - p.start]) > FINISH_CHARS:
             return c
