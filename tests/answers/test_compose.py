@@ -14,6 +14,7 @@ from askbrief.answers.compose import (
     FINISH_CHARS,
     MIN_COVERAGE,
     _finish_paragraph,
+    _followed,
     _opens_paragraph,
     markdown_escape,
 )
@@ -432,6 +433,25 @@ def test_a_quote_reads_on_as_far_as_it_is_short_as_shown_not_as_stored() -> None
     finished = _finish_paragraph(quote, None)
     assert finished.quote.endswith("The default is 79 by 24.")
     assert text[finished.start : finished.end] == finished.quote
+
+
+def test_a_lead_in_joins_the_quote_before_it_only_where_it_answers() -> None:
+    """Chosen side by side, "…will not be refreshed after an INSERT." and "To read it, set
+    eager_defaults on the mapping:" are one quote for a "how do I" or "which" question, where a
+    lead-in answers; for any other question the colon's sentence is unfinished and stays apart."""
+    text = (
+        "The server_default value will not be refreshed after an INSERT. To read it, set "
+        "eager_defaults on the mapping:\n\nclass A(Base):\n"
+    )
+    passage = Passage(0, "asyncio.txt", "Asyncio", 0, len(text), 1, None, "Asyncio", text)
+    cut = text.index(" To read")
+    colon = text.index(":") + 1
+    first = Candidate(Hit(passage, 1.0), 0, cut, text[:cut], frozenset(), Features())
+    second = Candidate(
+        Hit(passage, 1.0), cut + 1, colon, text[cut + 1 : colon], frozenset(), Features()
+    )
+    assert _followed(second, [first, second], lead_in=True) == 0
+    assert _followed(second, [first, second]) is None
 
 
 def _guests_corpus(tmp_path: Path, settings: Settings, timeout: str) -> Session:

@@ -628,3 +628,20 @@ def test_a_colon_that_ends_its_section_reads_into_nothing_after_it(tmp_path: Pat
     )
     first = answer.citations[0].quote
     assert first.rstrip().endswith("in front of the path name:")
+
+
+def test_an_example_whose_end_is_not_in_sight_is_not_quoted_in_part(tmp_path: Path) -> None:
+    """Code after a blank line may still be the example's: "import time" alone shows nothing."""
+    page = (
+        "<html><head><title>Generated files</title></head><body>"
+        "<h1>Generating a version file</h1>"
+        "<p>You can write the version file from the build script itself, with a timestamp taken "
+        "each time the build runs, like this:</p>"
+        "<pre>import time\n\nversion_c = env.Command('version.c', [], write_version)</pre>"
+        "<pre>env.Program('hello', ['hello.c', version_c])</pre>"
+        "</body></html>"
+    )
+    session = _session(tmp_path, {"version.html": page})
+    answer = session.ask("How do I write a version file with a timestamp from the build script?")
+    first = answer.citations[0].quote
+    assert first.rstrip().endswith("like this:")

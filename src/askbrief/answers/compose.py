@@ -52,12 +52,15 @@ from .quotes import (
     candidates,
     hit_sentences,
     joined_text,
+    quote_penalty,
 )
 from .twins import Searchable, text_twin
 
 __all__ = ["FINISH_CHARS", "MIN_COVERAGE", "answer_terms", "compose_answer", "markdown_escape"]
 
 MIN_COVERAGE = 0.5
+# A piece of text reads as prose, not code, below this ``quote_penalty``: a sentence of words.
+_PROSE = 0.1
 # A quote holding the amount, date or person a question asks for needs this share of its
 # threshold ("How many companies left?": "…7,800 companies, Blinken said…" never says "left").
 VALUE_SHARE = 0.8
@@ -224,7 +227,7 @@ def compose_answer(
     # one gives up its place ("…set the size of the text block." and "The default is 79 by 24.").
     # The two keep the better one's place.
     for j in range(len(chosen) - 1, -1, -1):
-        before = _followed(chosen[j], chosen)
+        before = _followed(chosen[j], chosen, kind in LEAD_IN_TYPES)
         if before is None:
             continue
         place, drop = min(before, j), max(before, j)
@@ -323,19 +326,23 @@ def _into_example(
     others: Sequence[Candidate] = (),
 ) -> Candidate:
     """``c``, which ends with a colon, run on into the block it leads into (the command or
-    example after it, up to the next blank line), when the whole stays within ``FINISH_CHARS`` as
-    shown and no other of ``others`` quotes any of it; else ``c`` as it was. Only white space
-    lies between the colon and the block, however many lines: a page reader often sets a
-    ``<pre>`` block three lines down. It never reads into the next section: a colon that ends
-    one leads into nothing shown under its heading."""
+    example after it), when the whole block fits within ``FINISH_CHARS`` as shown and no other
+    of ``others`` quotes any of it; else ``c`` as it was. Only white space lies between the
+    colon and the block, however many lines: a page reader often sets a ``<pre>`` block three
+    lines down. The block ends where a blank line is followed by prose, a new section or the
+    document's end; code after a blank line may still be the block's, so a block whose end is not
+    in sight is not quoted in part ("import time" alone). It never reads into the next section:
+    a colon that ends one leads into nothing shown under its heading."""
     p = c.hit.passage
     following = next_passage(p) if next_passage is not None else None
     text = joined_text(p, following)
     end = c.end
-    for s, e in hit_sentences(c.hit, following):
+    for s, e in hit_sentences(c.hit, following, from_next=None):
         if s < c.end:
             continue
         if end > c.end and "\n\n" in text[end - p.start : s - p.start]:
+            if quote_penalty(text[s - p.start : e - p.start]) >= _PROSE:
+                return c
             break
         if following is not None and s >= following.start and following.heading != p.heading:
             break
@@ -344,6 +351,9 @@ def _into_example(
         if _quoted_elsewhere(c, others, s, e):
             return c
         end = e
+    else:
+        if following is not None:
+            return c
     if end == c.end:
         return c
     return replace(c, end=end, quote=c.quote + text[c.end - p.start : end - p.start])
@@ -452,12 +462,13 @@ def _in_passage(c: Candidate) -> bool:
     )
 
 
-def _followed(c: Candidate, chosen: Sequence[Candidate]) -> int | None:
+def _followed(c: Candidate, chosen: Sequence[Candidate], lead_in: bool = False) -> int | None:
     """The index of the other chosen quote that ``c`` directly follows in the same paragraph
     (white space between, no blank line: with none, the reader joined two elements), the two
     ending as sentences end and within ``FINISH_CHARS`` together, as a quote reads on to its
-    paragraph's end; None when there is none."""
-    if not ENDS_SENTENCE.search(c.quote):
+    paragraph's end; None when there is none. With ``lead_in`` (a "how do I" or "which"
+    question), ``c`` may end in a colon instead: it leads into the answer, and is one."""
+    if not (ENDS_SENTENCE.search(c.quote) or (lead_in and c.quote.rstrip().endswith(":"))):
         return None
     for j, o in enumerate(chosen):
         gap = _gap(o, c) if o is not c else None

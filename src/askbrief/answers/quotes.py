@@ -238,14 +238,17 @@ def joined_text(p: Passage, following: Passage | None) -> str:
     return p.text + (following.text if following is not None and following.start == p.end else "")
 
 
-def hit_sentences(hit: Hit, following: Passage | None) -> list[tuple[int, int]]:
-    """Sentence spans (document offsets) of a hit's passage, then the first two of the next one."""
+def hit_sentences(
+    hit: Hit, following: Passage | None, from_next: int | None = 2
+) -> list[tuple[int, int]]:
+    """Sentence spans (document offsets) of a hit's passage, then the first ``from_next`` of the
+    next one (None: all of them)."""
     p = hit.passage
     spans = [(p.start + s, p.start + e) for s, e in sentence_spans(p.text)]
     if following is not None and following.start == p.end:
         spans += [
             (following.start + s, following.start + e)
-            for s, e in sentence_spans(following.text)[:2]
+            for s, e in sentence_spans(following.text)[:from_next]
         ]
     return spans
 
