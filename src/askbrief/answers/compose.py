@@ -50,6 +50,7 @@ from .quotes import (
     Candidate,
     Weights,
     candidates,
+    ends_in_colon,
     hit_sentences,
     joined_text,
     quote_penalty,
@@ -206,7 +207,8 @@ def compose_answer(
     # For a "how do I" or "which" question, a quote ending in a colon reads on instead into what
     # it leads into, the command or example ("…in front of the path name:" and then
     # `env.Program('prog', ['main.c', '#lib/foo1.c', 'foo2.c'])`).
-    into = [kind in LEAD_IN_TYPES and c.quote.rstrip().endswith(":") for c in chosen]
+    lead_in = kind in LEAD_IN_TYPES
+    into = [lead_in and ends_in_colon(c.quote) for c in chosen]
     finished = [
         _into_example(c, next_passage, chosen)
         if example
@@ -227,7 +229,7 @@ def compose_answer(
     # one gives up its place ("…set the size of the text block." and "The default is 79 by 24.").
     # The two keep the better one's place.
     for j in range(len(chosen) - 1, -1, -1):
-        before = _followed(chosen[j], chosen, kind in LEAD_IN_TYPES)
+        before = _followed(chosen[j], chosen, lead_in)
         if before is None:
             continue
         place, drop = min(before, j), max(before, j)
@@ -315,9 +317,16 @@ def _finish_paragraph(
         if _quoted_elsewhere(c, others, s, e):
             break
         end = e
+    return _read_to(c, text, end)
+
+
+def _read_to(c: Candidate, text: str, end: int) -> Candidate:
+    """``c`` read on to document offset ``end``; ``text`` is its passage's text (and the next
+    one's) from the passage's start."""
     if end == c.end:
         return c
-    return replace(c, end=end, quote=c.quote + text[c.end - p.start : end - p.start])
+    start = c.hit.passage.start
+    return replace(c, end=end, quote=c.quote + text[c.end - start : end - start])
 
 
 def _into_example(
@@ -354,9 +363,7 @@ def _into_example(
     else:
         if following is not None:
             return c
-    if end == c.end:
-        return c
-    return replace(c, end=end, quote=c.quote + text[c.end - p.start : end - p.start])
+    return _read_to(c, text, end)
 
 
 def _opens_paragraph(
@@ -468,7 +475,7 @@ def _followed(c: Candidate, chosen: Sequence[Candidate], lead_in: bool = False) 
     ending as sentences end and within ``FINISH_CHARS`` together, as a quote reads on to its
     paragraph's end; None when there is none. With ``lead_in`` (a "how do I" or "which"
     question), ``c`` may end in a colon instead: it leads into the answer, and is one."""
-    if not (ENDS_SENTENCE.search(c.quote) or (lead_in and c.quote.rstrip().endswith(":"))):
+    if not (ENDS_SENTENCE.search(c.quote) or (lead_in and ends_in_colon(c.quote))):
         return None
     for j, o in enumerate(chosen):
         gap = _gap(o, c) if o is not c else None

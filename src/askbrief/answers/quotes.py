@@ -73,8 +73,10 @@ __all__ = [
     "Weights",
     "candidates",
     "carries_on",
+    "ends_in_colon",
     "hit_sentences",
     "joined_text",
+    "leads_in",
     "quote_penalty",
 ]
 
@@ -220,11 +222,16 @@ def quote_penalty(quote: str, lead_in: bool = False) -> float:
     return penalty
 
 
+def ends_in_colon(quote: str) -> bool:
+    """Whether ``quote`` ends with a colon, white space aside: it introduces what follows."""
+    return quote.rstrip().endswith(":")
+
+
 def leads_in(quote: str) -> bool:
     """Whether ``quote`` introduces what comes after a colon: it ends with one ("…by prepending a
     # (hash mark) in front of the path name:"), or a line of it does and the command or example
     follows. For a "how do I" or "which" question that is the answer, not a fragment of one."""
-    return quote.rstrip().endswith(":") or ":\n" in quote
+    return ends_in_colon(quote) or ":\n" in quote
 
 
 def _chrome(quote: str) -> float:
@@ -439,7 +446,7 @@ def candidates(
             # the colon's sentence with only the first of it would cut her short.
             said_to = (
                 _introduced_paragraph_end(text, p.start, spans, i)
-                if kind is AnswerType.STATEMENT and covs[i] > 0 and quote.rstrip().endswith(":")
+                if kind is AnswerType.STATEMENT and covs[i] > 0 and ends_in_colon(quote)
                 else None
             )
             if said_to is not None:
