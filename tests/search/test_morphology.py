@@ -5,7 +5,14 @@ from pathlib import Path
 import pytest
 
 from askbrief.config import Settings
-from askbrief.search.morphology import alternatives, normalise_terms, split_compounds
+from askbrief.search.analysis import analyze
+from askbrief.search.morphology import (
+    alternatives,
+    normalise_terms,
+    respell,
+    spellings,
+    split_compounds,
+)
 from askbrief.session import Session
 from conftest import write_corpus
 
@@ -105,3 +112,71 @@ def test_a_question_naming_a_tool_in_camel_case_finds_the_manual_writing_it_apar
     assert "Address Sanitizer" in answer.citations[0].quote
     # "wire" and "guard" are in the corpus, but never in a row: WireGuard is not
     assert session.ask("How do I set up a WireGuard tunnel?").abstained
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("colour", "color"),
+        ("behaviours", "behaviors"),
+        ("greyed", "grayed"),
+        ("initialise", "initialize"),
+        ("serialization", "serialisation"),
+        ("analysed", "analyzed"),
+        ("centre", "center"),
+        ("licence", "license"),
+        ("catalogue", "catalog"),
+        ("cancelled", "canceled"),
+        ("labeling", "labelling"),
+    ],
+)
+def test_a_word_has_its_other_spelling_british_or_american(word: str, other: str) -> None:
+    assert other in spellings(word)
+    assert word in spellings(other)
+
+
+@pytest.mark.parametrize("word", ["four", "hour", "error", "user", "log", "sense", "program"])
+def test_words_spelt_alike_on_both_sides_have_no_other_spelling(word: str) -> None:
+    assert spellings(word) == []
+
+
+def test_a_british_spelling_no_passage_holds_is_searched_as_the_corpus_spelling() -> None:
+    (initialized,) = analyze("initialized")  # Snowball's stem, whatever it is
+    (initialised,) = analyze("initialised")
+    corpus = {"color", "prompt", initialized}
+    df = lambda term: int(term in corpus)  # noqa: E731
+    assert respell("How do I change the colour of the prompt?", ("colour", "prompt"), df) == (
+        "color",
+        "prompt",
+    )
+    assert respell("When is it initialised?", (initialised,), df) == (initialized,)
+    # a word the corpus holds as asked keeps its spelling
+    assert respell("the prompt colour", ("prompt", "colour"), lambda t: 1) == ("prompt", "colour")
+    # and one it holds in neither spelling is left for the abstain rule to judge
+    assert respell("What is a flavour?", ("flavour",), df) == ("flavour",)
+
+
+def test_where_the_corpus_holds_both_spellings_each_counts_as_the_other() -> None:
+    corpus = {"grey", "gray", "button"}
+    df = lambda term: int(term in corpus)  # noqa: E731
+    assert dict(alternatives("Why is the button greyed out?", df)) == {"grey": ("gray",)}
+
+
+def test_a_british_question_is_answered_from_a_manual_in_american_spelling(
+    tmp_path: Path,
+) -> None:
+    pages = {
+        "prefs.txt": (
+            "Preferences\n\nThe prompt color is set in the Appearance tab. If you are working "
+            "with a database, the Save button is grayed out because changes are stored right "
+            "away.\n"
+        ),
+        "other.txt": "Accounts\n\nEach account has a type, a name and a currency.\n",
+    }
+    corpus = write_corpus(tmp_path / "corpus", pages)
+    settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "cache")}})
+    session = Session(settings, corpus)
+    answer = session.ask("Why is the Save button greyed out?")
+    assert not answer.abstained
+    assert "grayed out because changes are stored" in answer.citations[0].quote
+    assert not session.ask("Where do I set the prompt colour?").abstained

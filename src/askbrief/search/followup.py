@@ -40,7 +40,7 @@ from ..types import Hit
 from .analysis import analyze, analyze_question, question_phrases
 from .index import DocRecord, Index, passage_terms
 from .mentions import writes_in_a_row
-from .morphology import alternatives, normalise_terms, split_compounds
+from .morphology import alternatives, normalise_terms, respell, split_compounds
 from .related_words import related_words
 from .semantic import StaticEmbedder
 from .terms import QuestionTerms, definition_terms
@@ -247,6 +247,7 @@ def plan_query(
     the model for a question that continues the conversation (``rerank.semantic_on``)."""
     own = normalise_terms(analyze_question(question), index.document_frequency)
     own = split_compounds(question, own, index.document_frequency, partial(writes_in_a_row, index))
+    own = respell(question, own, index.document_frequency)
     alts = dict(alternatives(question, index.document_frequency))
 
     def relate(model: StaticEmbedder) -> None:

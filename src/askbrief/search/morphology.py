@@ -17,7 +17,7 @@ from .analysis import analyze, stem
 
 _WORD = re.compile(r"[a-z]+")
 
-__all__ = ["alternatives", "normalise_terms", "split_compounds"]
+__all__ = ["alternatives", "normalise_terms", "respell", "split_compounds", "spellings"]
 
 # Irregular past forms and their verbs. A follow-up often asks in the past tense what a document
 # says in another ("What drove it?" / "did not drive the exodus"): an own term that no passage
@@ -88,6 +88,74 @@ def split_compounds(
     return tuple(out)
 
 
+# British and American spellings, each rule both ways: (pattern, replacement) on a lower-case
+# word. A rule only ever offers a form; it is taken when the corpus holds it and not the asked
+# one, so "promise" → "promize" or "four" → "for" never happen (the former is in no corpus, and
+# "four" is held wherever it is asked).
+_SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        # colour / color, behaviour / behavior, honour, favour, neighbour, labour, flavour
+        (
+            r"^(colo|behavio|hono|favo|neighbo|labo|flavo|harbo|rumo|humo|vapo|armo|endeavo|odo)ur",
+            r"\1r",
+        ),
+        (
+            r"^(colo|behavio|hono|favo|neighbo|labo|flavo|harbo|rumo|humo|vapo|armo|endeavo|odo)r(?!r)",
+            r"\1ur",
+        ),
+        # initialise / initialize, serialisation / serialization; analyse / analyze
+        (r"(\w{3,})is(e|es|ed|ing|ation|ations|er|ers|able)$", r"\1iz\2"),
+        (r"(\w{3,})iz(e|es|ed|ing|ation|ations|er|ers|able)$", r"\1is\2"),
+        (r"(\w{2,})ys(e|es|ed|ing|er|ers)$", r"\1yz\2"),
+        (r"(\w{2,})yz(e|es|ed|ing|er|ers)$", r"\1ys\2"),
+        # centre / center, metre / meter, fibre / fiber, theatre / theater
+        (r"^(cent|met|lit|fib|theat|calib|spect|sab|lust|somb)re(s|d)?$", r"\1er\2"),
+        (r"^(cent|met|lit|fib|theat|calib|spect|sab|lust|somb)er(s|ed)?$", r"\1re\2"),
+        # licence / license, defence / defense, offence / offense
+        (r"^(lic|def|off|pret)ence(s|d)?$", r"\1ense\2"),
+        (r"^(lic|def|off|pret)ense(s|d)?$", r"\1ence\2"),
+        # catalogue / catalog, dialogue / dialog, analogue / analog
+        (r"^(catal|dial|anal|prol|epil|monol)ogue(s)?$", r"\1og\2"),
+        (r"^(catal|dial|anal|prol|epil|monol)og(s)?$", r"\1ogue\2"),
+        # cancelled / canceled, labelling / labeling, traveller / traveler
+        (r"(\w{2,}[aeiou])ll(ed|ing|er|ers)$", r"\1l\2"),
+        (r"(\w{2,}[aeiou])l(ed|ing|er|ers)$", r"\1ll\2"),
+        # grey / gray, greyed / grayed
+        (r"^grey", "gray"),
+        (r"^gray", "grey"),
+        # programme / program
+        (r"^programme", "program"),
+    )
+)
+
+
+def spellings(word: str) -> list[str]:
+    """The other spellings, British or American, that ``word`` (lower case) may be written in."""
+    out = []
+    for pattern, repl in _SPELLINGS:
+        other = pattern.sub(repl, word, count=1)
+        if other != word:
+            out.append(other)
+    return list(dict.fromkeys(out))
+
+
+def respell(question: str, terms: Sequence[str], df: Callable[[str], int]) -> tuple[str, ...]:
+    """The terms, each word that no passage holds replaced by another spelling of it that some
+    passage does: a British asker's "greyed out" is the manual's "grayed out"."""
+    out = list(terms)
+    for word in dict.fromkeys(_WORD.findall(question.lower())):
+        whole = analyze(word)
+        if len(whole) != 1 or whole[0] not in out or df(whole[0]) > 0:
+            continue
+        for other in spellings(word):
+            found = analyze(other)
+            if len(found) == 1 and df(found[0]) > 0:
+                out = [found[0] if t == whole[0] else t for t in out]
+                break
+    return tuple(out)
+
+
 def _comparative_bases(word: str) -> list[str]:
     """Stems a comparative or superlative may come from: "larger" → "larg" (large), "bigger" →
     "big", "easiest" → "easi" (easy). Only for words the stemmer leaves whole: a suffix it knows
@@ -132,6 +200,7 @@ def alternatives(question: str, df: Callable[[str], int]) -> Mapping[str, tuple[
         if len(terms) != 1:
             continue  # a stop word
         forms = [*_comparative_bases(word), *_number_forms(word)]
+        forms += [t for other in spellings(word) for t in analyze(other)[:1]]
         found = tuple(b for b in dict.fromkeys(forms) if b != terms[0] and df(b) > 0)
         if found:
             out[terms[0]] = found
