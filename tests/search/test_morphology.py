@@ -16,6 +16,14 @@ from askbrief.search.morphology import (
 from askbrief.session import Session
 from conftest import write_corpus
 
+
+def _session(tmp_path: Path, pages: dict[str, str]) -> Session:
+    """A session over a corpus of ``pages``, its index under ``tmp_path``."""
+    corpus = write_corpus(tmp_path / "corpus", pages)
+    settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "cache")}})
+    return Session(settings, corpus)
+
+
 EVERYWHERE = lambda term: 1  # noqa: E731 - every form is in the corpus
 NOWHERE = lambda term: 0  # noqa: E731
 
@@ -104,9 +112,7 @@ def test_a_question_naming_a_tool_in_camel_case_finds_the_manual_writing_it_apar
         "build.txt": "Building\n\nRun cmake and then ninja to build the program from source.\n",
         "vpn.txt": "Networking\n\nA wire carries the signal; a guard keeps the cable safe.\n",
     }
-    corpus = write_corpus(tmp_path / "corpus", pages)
-    settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "cache")}})
-    session = Session(settings, corpus)
+    session = _session(tmp_path, pages)
     answer = session.ask("How do I build the program with AddressSanitizer?")
     assert not answer.abstained
     assert "Address Sanitizer" in answer.citations[0].quote
@@ -124,6 +130,7 @@ def test_a_question_naming_a_tool_in_camel_case_finds_the_manual_writing_it_apar
         ("serialization", "serialisation"),
         ("analysed", "analyzed"),
         ("centre", "center"),
+        ("centred", "centered"),
         ("licence", "license"),
         ("catalogue", "catalog"),
         ("cancelled", "canceled"),
@@ -173,9 +180,7 @@ def test_a_british_question_is_answered_from_a_manual_in_american_spelling(
         ),
         "other.txt": "Accounts\n\nEach account has a type, a name and a currency.\n",
     }
-    corpus = write_corpus(tmp_path / "corpus", pages)
-    settings = Settings.model_validate({"index": {"cache_dir": str(tmp_path / "cache")}})
-    session = Session(settings, corpus)
+    session = _session(tmp_path, pages)
     answer = session.ask("Why is the Save button greyed out?")
     assert not answer.abstained
     assert "grayed out because changes are stored" in answer.citations[0].quote

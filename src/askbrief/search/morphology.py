@@ -88,45 +88,35 @@ def split_compounds(
     return tuple(out)
 
 
-# British and American spellings, each rule both ways: (pattern, replacement) on a lower-case
-# word. A rule only ever offers a form; it is taken when the corpus holds it and not the asked
-# one, so "promise" → "promize" or "four" → "for" never happen (the former is in no corpus, and
-# "four" is held wherever it is asked).
+# British and American spellings: (what comes before, the British letters, the American ones,
+# what may come after), each read both ways. A rule only ever offers a form; it is taken when
+# the corpus holds it and not the asked one, so "promise" → "promize" never happens in earnest.
+_SPELLING_PAIRS = (
+    # colour / color, behaviour / behavior, honour, favour, neighbour, labour, flavour
+    (
+        "^(?:colo|behavio|hono|favo|neighbo|labo|flavo|harbo|rumo|humo|vapo|armo|endeavo|odo)",
+        "ur",
+        "r",
+        "(?!r)",
+    ),
+    # initialise / initialize, serialisation / serialization; analyse / analyze
+    (r"\w{3,}", "is", "iz", "(?:e|es|ed|ing|ation|ations|er|ers|able)$"),
+    (r"\w{2,}", "ys", "yz", "(?:e|es|ed|ing|er|ers)$"),
+    # centre / center, centred / centered, metre / meter, fibre / fiber, theatre / theater
+    ("^(?:cent|met|lit|fib|theat|calib|spect|sab|lust|somb)", "re", "er", "s?$"),
+    ("^(?:cent|met|lit|fib|theat|calib|spect|sab|lust|somb)", "red", "ered", "$"),
+    # licence / license, defence / defense, offence / offense
+    ("^(?:lic|def|off|pret)", "ence", "ense", "(?:s|d)?$"),
+    # catalogue / catalog, dialogue / dialog, analogue / analog
+    ("^(?:catal|dial|anal|prol|epil|monol)", "ogue", "og", "s?$"),
+    # cancelled / canceled, labelling / labeling, traveller / traveler
+    (r"\w{2,}[aeiou]", "ll", "l", "(?:ed|ing|er|ers)$"),
+    ("^", "grey", "gray", ""),
+)
 _SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), repl)
-    for pattern, repl in (
-        # colour / color, behaviour / behavior, honour, favour, neighbour, labour, flavour
-        (
-            r"^(colo|behavio|hono|favo|neighbo|labo|flavo|harbo|rumo|humo|vapo|armo|endeavo|odo)ur",
-            r"\1r",
-        ),
-        (
-            r"^(colo|behavio|hono|favo|neighbo|labo|flavo|harbo|rumo|humo|vapo|armo|endeavo|odo)r(?!r)",
-            r"\1ur",
-        ),
-        # initialise / initialize, serialisation / serialization; analyse / analyze
-        (r"(\w{3,})is(e|es|ed|ing|ation|ations|er|ers|able)$", r"\1iz\2"),
-        (r"(\w{3,})iz(e|es|ed|ing|ation|ations|er|ers|able)$", r"\1is\2"),
-        (r"(\w{2,})ys(e|es|ed|ing|er|ers)$", r"\1yz\2"),
-        (r"(\w{2,})yz(e|es|ed|ing|er|ers)$", r"\1ys\2"),
-        # centre / center, metre / meter, fibre / fiber, theatre / theater
-        (r"^(cent|met|lit|fib|theat|calib|spect|sab|lust|somb)re(s|d)?$", r"\1er\2"),
-        (r"^(cent|met|lit|fib|theat|calib|spect|sab|lust|somb)er(s|ed)?$", r"\1re\2"),
-        # licence / license, defence / defense, offence / offense
-        (r"^(lic|def|off|pret)ence(s|d)?$", r"\1ense\2"),
-        (r"^(lic|def|off|pret)ense(s|d)?$", r"\1ence\2"),
-        # catalogue / catalog, dialogue / dialog, analogue / analog
-        (r"^(catal|dial|anal|prol|epil|monol)ogue(s)?$", r"\1og\2"),
-        (r"^(catal|dial|anal|prol|epil|monol)og(s)?$", r"\1ogue\2"),
-        # cancelled / canceled, labelling / labeling, traveller / traveler
-        (r"(\w{2,}[aeiou])ll(ed|ing|er|ers)$", r"\1l\2"),
-        (r"(\w{2,}[aeiou])l(ed|ing|er|ers)$", r"\1ll\2"),
-        # grey / gray, greyed / grayed
-        (r"^grey", "gray"),
-        (r"^gray", "grey"),
-        # programme / program
-        (r"^programme", "program"),
-    )
+    (re.compile(f"(?P<a>{before}){this}(?P<z>{after})"), rf"\g<a>{that}\g<z>")
+    for before, british, american, after in _SPELLING_PAIRS
+    for this, that in ((british, american), (american, british))
 )
 
 
