@@ -21,6 +21,7 @@ from askbrief.answers.compose import (
 from askbrief.answers.explain import render_explanation
 from askbrief.answers.quotes import Candidate, Features
 from askbrief.config import Settings
+from askbrief.search.analysis import analyze
 from askbrief.search.terms import LENIENT_SHARE, QuestionTerms
 from askbrief.session import Session
 from askbrief.types import Citation, Hit, Passage
@@ -225,6 +226,35 @@ def test_an_everyday_word_the_corpus_lacks_is_an_aside_whatever_its_share() -> N
         found=lambda t: t != "offic",
     )
     assert plain.everyday == frozenset() and plain.answer_threshold == MIN_COVERAGE
+
+
+def test_a_word_tiktoken_keeps_whole_is_an_aside_unless_it_names_what_follows() -> None:
+    """ "…and now my C++ compiles choke on it": the SCons guide never says "choke", and the
+    static model splits it ("cho" + "ke"), but tiktoken's vocabulary holds it whole, as English
+    writes it often. "…to a hot standby server?" is about a hot standby: the word modifies what
+    follows it, so it stays the subject, and so does "certbot", which neither vocabulary holds."""
+    weights = {"differ": 3.0, "ccflag": 4.0, "cflag": 4.0, "flag": 2.0, "compil": 2.0}
+
+    def terms(question: str, word: str) -> QuestionTerms:
+        (missing,) = analyze(word)
+        return QuestionTerms.of(
+            [*weights, missing],
+            lambda t: 5.0 if t == missing else weights.get(t, 1.0),
+            question,
+            found=lambda t: t != missing,
+            is_word=lambda w: False,  # the static model holds none of them whole
+        )
+
+    choke = terms("What's the difference of CCFLAGS and CFLAGS? My compiles choke on it.", "choke")
+    assert choke.everyday == set(analyze("choke"))
+    assert choke.answer_threshold == 1 / 3
+    for question, word in [
+        ("What's the difference of CCFLAGS and CFLAGS for a hot standby server?", "standby"),
+        ("What's the difference of CCFLAGS and CFLAGS when certbot compiles?", "certbot"),
+    ]:
+        named = terms(question, word)
+        assert named.everyday == frozenset(), question
+        assert named.answer_threshold == MIN_COVERAGE, question
 
 
 def test_a_question_asking_for_a_value_is_not_answered_without_one(

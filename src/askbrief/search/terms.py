@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from ..documents.tokens import encoding
 from .analysis import analyze, definition_term, is_phrase, label_phrases
 
 __all__ = [
@@ -39,6 +40,8 @@ LENIENT_SHARE = 0.75
 # there: at 0.5 such a question was refused.)
 TELLING_IDF = 0.1
 _ASKED_WORD = re.compile(r"[A-Za-z]+")
+# A word of fewer letters is one token of tiktoken's vocabulary whatever it is ("ssh", "gpu").
+COMMON_MIN_LETTERS = 4
 CONTEXT_CREDIT = 0.5
 _NAMES_MIN = 0.15  # a heading must name at least this share of the question's weight
 # A heading that misses the keyword phrase a question names ("statement" for "the with
@@ -162,12 +165,33 @@ def title_terms(title: str) -> frozenset[str]:
     return frozenset(analyze(title) + label_phrases(title))
 
 
+def _one_token(word: str) -> bool:
+    """Whether tiktoken's cl100k vocabulary holds `` word`` as one token: a word written so
+    often that its byte-pair encoding kept it whole ("choke", "peek", "disagree"), where the
+    static model's smaller vocabulary splits it."""
+    return len(word) >= COMMON_MIN_LETTERS and len(encoding().encode_ordinary(" " + word)) == 1
+
+
+def _names_what_follows(question: str, word: str) -> bool:
+    """Whether ``word`` stands right before a word that is not a stop word, as a noun's modifier
+    does ("a hot standby server", "recreated every time"): part of a name for what is asked.
+    Before a stop word or a mark ("to peek at the input", "they vanished after", "the
+    culprit?") it is a verb or a noun the asker's story needs, not the documents' subject."""
+    found = re.search(rf"\b{re.escape(word)}\b(\W*)(\w*)", question)
+    if found is None:
+        return False
+    between, after = found.groups()
+    return bool(after) and not between.strip() and bool(analyze(after))
+
+
 def _everyday(
     question: str, missing: frozenset[str], is_word: Callable[[str], bool] | None
 ) -> frozenset[str]:
     """The ``missing`` terms that ``question`` asks as an everyday word in lower case: "office"
-    in "the browsers in our office", not "Docker" (a name) nor "certbot" (not a whole word of
-    the vocabulary)."""
+    in "the browsers in our office" (a whole word of the static model's vocabulary, ``is_word``),
+    or "choke" in "now my C++ compiles choke on it" (one token of tiktoken's, where it names
+    nothing that follows); not "Docker" (a name), "certbot" (whole in neither vocabulary) or
+    "standby" in "a hot standby server"."""
     if is_word is None:
         return frozenset()
     return frozenset(
@@ -176,7 +200,7 @@ def _everyday(
         if word.islower()
         and len(found := analyze(word)) == 1
         and (term := found[0]) in missing
-        and is_word(word)
+        and (is_word(word) or (_one_token(word) and not _names_what_follows(question, word)))
     )
 
 
