@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from askbrief.answers.compose import (
     FINISH_CHARS,
+    JOIN_CHARS,
     MIN_COVERAGE,
     _finish_paragraph,
     _followed,
+    _join_next,
     _opens_paragraph,
     markdown_escape,
 )
@@ -463,6 +465,38 @@ def test_a_quote_reads_on_as_far_as_it_is_short_as_shown_not_as_stored() -> None
     finished = _finish_paragraph(quote, None)
     assert finished.quote.endswith("The default is 79 by 24.")
     assert text[finished.start : finished.end] == finished.quote
+
+
+def _side_by_side(gap: str, first_words: int = 20) -> tuple[Candidate, Candidate]:
+    """Two chosen sentences of one passage with ``gap`` between them."""
+    first = (
+        "There are two ways of assigning labels under sVirt" + " and more" * (first_words - 9) + "."
+    )
+    second = "Disks that are marked as shared will get a generic label."
+    text = first + gap + second + "\n"
+    passage = Passage(0, "drvqemu.txt", "QEMU", 0, len(text), 1, None, "sVirt", text)
+    at = len(first + gap)
+    return (
+        Candidate(Hit(passage, 1.0), 0, len(first), first, frozenset(), Features()),
+        Candidate(Hit(passage, 1.0), at, at + len(second), second, frozenset(), Features()),
+    )
+
+
+def test_a_chosen_quote_in_the_next_paragraph_joins_the_one_before_it() -> None:
+    """The paragraph after a chosen quote holds another chosen quote: shown as one quote, the
+    two read on as the page does; a gap where the reader left text out, or a whole too long to
+    read as one quote, keeps them apart."""
+    first, second = _side_by_side(" ")
+    assert _followed(second, [first, second]) == 0
+    first, second = _side_by_side("\n\n")
+    assert _followed(second, [first, second]) == 0
+    joined = _join_next(first, second)
+    assert joined.quote == first.hit.passage.text[joined.start : joined.end]
+    first, second = _side_by_side("\n\n\n")
+    assert _followed(second, [first, second]) is None
+    first, second = _side_by_side("\n\n", first_words=200)
+    assert len(first.quote) + len(second.quote) > JOIN_CHARS
+    assert _followed(second, [first, second]) is None
 
 
 def test_a_lead_in_joins_the_quote_before_it_only_where_it_answers() -> None:
