@@ -484,16 +484,16 @@ def _side_by_side(gap: str, first_words: int = 20) -> tuple[Candidate, Candidate
 
 def test_a_chosen_quote_in_the_next_paragraph_joins_the_one_before_it() -> None:
     """The paragraph after a chosen quote holds another chosen quote: shown as one quote, the
-    two read on as the page does; a gap where the reader left text out, or a whole too long to
-    read as one quote, keeps them apart."""
-    first, second = _side_by_side(" ")
-    assert _followed(second, [first, second]) == 0
-    first, second = _side_by_side("\n\n")
-    assert _followed(second, [first, second]) == 0
-    joined = _join_next(first, second)
-    assert joined.quote == first.hit.passage.text[joined.start : joined.end]
-    first, second = _side_by_side("\n\n\n")
-    assert _followed(second, [first, second]) is None
+    two read on as the page does. Text between them, a gap where the reader left text out, or a
+    whole too long to read as one quote keeps them apart."""
+    for gap in (" ", "\n\n", "\n \n"):
+        first, second = _side_by_side(gap)
+        assert _followed(second, [first, second]) == 0, gap
+        joined = _join_next(first, second)
+        assert joined.quote == first.hit.passage.text[joined.start : joined.end]
+    for gap in (" Labels are strings. ", "\n\n\n", "\n \n\n"):
+        first, second = _side_by_side(gap)
+        assert _followed(second, [first, second]) is None, gap
     first, second = _side_by_side("\n\n", first_words=200)
     assert len(first.quote) + len(second.quote) > JOIN_CHARS
     assert _followed(second, [first, second]) is None
