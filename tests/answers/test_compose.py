@@ -78,12 +78,12 @@ def test_what_someone_said_quotes_their_own_words_beside_the_sentence_naming_the
     seeds_session: Session,
 ) -> None:
     """The sentence naming Robert Daly matches the question best; his own words, which repeat
-    little of it, are quoted after it rather than cut as too weak beside it."""
+    little of it, are quoted with it or after it rather than cut as too weak beside it."""
     answer = seeds_session.ask(
         "How did Robert Daly of the Wilson Center size up the February Xi-Putin agreement?"
     )
     assert "Robert Daly" in answer.citations[0].quote
-    assert any("the beginning of Cold War Two" in c.quote for c in answer.citations[1:3])
+    assert any("the beginning of Cold War Two" in c.quote for c in answer.citations[:3])
 
 
 def test_line_numbers_point_at_the_quote(seeds_session: Session, seeds_dir: Path) -> None:
@@ -497,6 +497,31 @@ def test_a_chosen_quote_in_the_next_paragraph_joins_the_one_before_it() -> None:
     first, second = _side_by_side("\n\n", first_words=200)
     assert len(first.quote) + len(second.quote) > JOIN_CHARS
     assert _followed(second, [first, second]) is None
+
+
+def test_a_chosen_quote_in_the_next_passage_of_its_section_joins_the_one_before_it() -> None:
+    """A long section is split into passages for searching; read on the page, the last sentence
+    of one passage and the first of the next are side by side. Under another heading, the next
+    passage starts another section, and the two stay apart."""
+    first = "The libvirtd daemon relabels exclusive access disk images to match this label."
+    second = "Disks that are marked as shared will get a generic label."
+    text = first + "\n\n" + second + "\n"
+    cut = len(first) + 2
+
+    def passages(heading: str) -> tuple[Candidate, Candidate]:
+        one = Passage(0, "drvqemu.txt", "QEMU", 0, cut, 1, None, "sVirt", text[:cut])
+        two = Passage(1, "drvqemu.txt", "QEMU", cut, len(text), 3, None, heading, text[cut:])
+        return (
+            Candidate(Hit(one, 1.0), 0, len(first), first, frozenset(), Features()),
+            Candidate(Hit(two, 1.0), cut, cut + len(second), second, frozenset(), Features()),
+        )
+
+    above, below = passages("sVirt")
+    assert _followed(below, [below, above]) == 1
+    joined = _join_next(above, below)
+    assert joined.quote == text[joined.start : joined.end]
+    above, below = passages("Shared disks")
+    assert _followed(below, [below, above]) is None
 
 
 def test_a_lead_in_joins_the_quote_before_it_only_where_it_answers() -> None:

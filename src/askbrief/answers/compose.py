@@ -463,12 +463,17 @@ def _runs_on_from(c: Candidate, chosen: Sequence[Candidate]) -> int | None:
 
 
 def _gap(o: Candidate, c: Candidate) -> str | None:
-    """The text between chosen quote ``o`` and ``c``, which starts after it in the same passage;
-    None when ``c`` does not."""
-    p = o.hit.passage
-    if c.hit.passage.id != p.id or c.start < o.end or not (_in_passage(o) and _in_passage(c)):
+    """The text between chosen quote ``o`` and ``c``, which starts after it in the same passage
+    or in the next one of its section (a passage is a unit of search, not of the page: a long
+    section runs on from one passage into the next); None when ``c`` does not."""
+    p, q = o.hit.passage, c.hit.passage
+    if c.start < o.end or not (_in_passage(o) and _in_passage(c)):
         return None
-    return p.text[o.end - p.start : c.start - p.start]
+    if q.id == p.id:
+        return p.text[o.end - p.start : c.start - p.start]
+    if q.source == p.source and q.start == p.end and q.heading == p.heading:
+        return p.text[o.end - p.start :] + q.text[: c.start - q.start]
+    return None
 
 
 def _in_passage(c: Candidate) -> bool:
@@ -481,14 +486,14 @@ def _in_passage(c: Candidate) -> bool:
 
 
 def _followed(c: Candidate, chosen: Sequence[Candidate], lead_in: bool = False) -> int | None:
-    """The index of the other chosen quote that ``c`` directly follows: only white space
-    between, in the same paragraph or across one blank line into the next (never over a gap
-    where the reader left text out, three newlines), the two ending as sentences end and within
-    ``JOIN_CHARS`` together; None when there is none. Shown apart, the two read as separate
-    places ("There are two ways of assigning labels…" and "Disks that are marked as <shared>
-    will get a generic label…", the next paragraph, fourth); shown as one, the text that answers
-    keeps the better one's place. With ``lead_in`` (a "how do I" or "which" question), ``c`` may
-    end in a colon instead: it leads into the answer, and is one."""
+    """The index of the other chosen quote that ``c`` directly follows in its section (``_gap``):
+    only white space between, in the same paragraph or across one blank line into the next
+    (never over a gap where the reader left text out, three newlines), the two ending as
+    sentences end and within ``JOIN_CHARS`` together; None when there is none. Shown apart, the
+    two read as separate places ("There are two ways of assigning labels…" and "Disks that are
+    marked as <shared> will get a generic label…", the next paragraph, fourth); shown as one,
+    the text that answers keeps the better one's place. With ``lead_in`` (a "how do I" or
+    "which" question), ``c`` may end in a colon instead: it leads into the answer, and is one."""
     if not (ENDS_SENTENCE.search(c.quote) or (lead_in and ends_in_colon(c.quote))):
         return None
     for j, o in enumerate(chosen):
