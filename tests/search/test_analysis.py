@@ -88,6 +88,23 @@ def test_a_stressing_adverb_is_question_framing_not_a_term() -> None:
     assert analyze_question("Is it still slow these days?") == ["still", "slow"]
 
 
+def test_e_g_and_i_e_lead_into_the_askers_example_and_are_no_terms() -> None:
+    from askbrief.search.analysis import analyze, analyze_question
+
+    question = "How do I chop the extension off a filename, e.g. report.txt?"
+    assert analyze_question(question) == ["chop", "extens", "filenam", "report", "txt"]
+    assert analyze_question("Does fish have maps, i.e. associative arrays?") == [
+        "fish",
+        "map",
+        "associ",
+        "array",
+    ]
+    # the documents' own "e.g." is their text, searched as it is written
+    assert analyze("Use a suffix, e.g. .txt") == ["use", "suffix", "e", "g", "txt"]
+    # a single letter that is the asker's word stays
+    assert "e" in analyze_question("What does the -e option of set do?")
+
+
 def test_an_interjection_is_question_framing_not_a_term() -> None:
     from askbrief.search.analysis import analyze_question
 

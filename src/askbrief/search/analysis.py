@@ -139,6 +139,9 @@ _QUESTION_FRAME = re.compile(
     r"\b(?:actually|really|basically|nowadays)\b|\bthese\s+days\b|"
     # the asker's interjections and pleasantries ("Oops, I ran virsh destroy…", "thanks!")
     r"\b(?:oops|whoops|hmm+|hey|thanks|thank\s+you|please|ugh|argh|sorry|btw|fyi)\b|"
+    # "e.g." and "i.e." lead into the asker's example or gloss: their letters are no words ("…a
+    # filename stored in a variable, e.g. report.txt" searched "e" and "g")
+    r"\b(?:e\.\s?g|i\.\s?e)\.|"
     # the asker's hedges ("an index that I think got corrupted"): about the asker, not the topic
     r"\bI\s+(?:think|guess|believe|suppose|suspect|wonder|assume|reckon|fear)\b|"
     # vague stand-ins and quantities ("meant for something else", "lots of recursive functions",
