@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,10 @@ from askbrief.answers.compose import (
     MIN_COVERAGE,
     _finish_paragraph,
     _followed,
+    _inside,
     _join_next,
     _opens_paragraph,
+    compose_answer,
     markdown_escape,
 )
 from askbrief.answers.explain import render_explanation
@@ -522,6 +525,40 @@ def test_a_chosen_quote_in_the_next_passage_of_its_section_joins_the_one_before_
     assert joined.quote == text[joined.start : joined.end]
     above, below = passages("Shared disks")
     assert _followed(below, [below, above]) is None
+
+
+def test_a_spare_quote_that_directly_follows_a_shown_one_joins_it() -> None:
+    """The answer shows one quote here, and the sentence after it, in the next paragraph, is the
+    next best: chosen as a spare, it joins the shown quote rather than being left out ("…and
+    comments may be nested." and then "Comments nest to any depth…")."""
+    text = (
+        "Comments\n\nA comment in an input file is any text between /* and */, and comments "
+        "may be nested.\n\nComments nest to any depth: the delimiters form matching pairs.\n"
+    )
+    passage = Passage(0, "comments.txt", "Comments", 0, len(text), 1, None, "Comments", text)
+    terms = QuestionTerms({"comment": 1.0, "input": 1.0, "file": 1.0, "nest": 1.5})
+    question = "Can a comment in an input file be nested?"
+    answer = compose_answer(question, [Hit(passage, 1.0)], terms, max_quotes=1)
+    (only,) = answer.citations
+    assert only.quote.endswith("Comments nest to any depth: the delimiters form matching pairs.")
+    assert "comments may be nested" in only.quote
+    assert text[only.start : only.end] == only.quote
+
+
+def test_a_quote_that_another_holds_whole_is_quoted_once() -> None:
+    """A lead-in that reads on into its example can take in a sentence quoted on its own: that
+    one gives up its place. Of two quotes of the same text, the later one does; a quote of
+    another file, or of text beside the other, keeps its place."""
+    first, second = _side_by_side(" ")
+    whole = _join_next(first, second)
+    assert _inside([whole, second]) == 1
+    assert _inside([second, whole]) == 0
+    assert _inside([first, first]) == 1
+    assert _inside([first, second]) is None
+    elsewhere = replace(
+        second, hit=replace(second.hit, passage=replace(second.hit.passage, source="other.txt"))
+    )
+    assert _inside([whole, elsewhere]) is None
 
 
 def test_a_lead_in_joins_the_quote_before_it_only_where_it_answers() -> None:
