@@ -161,3 +161,25 @@ def test_maxscore_bounds_hold_on_long_postings_lists() -> None:
         assert np.array_equal(scores, want[cand])
         top = set(np.argsort(-want, kind="stable")[:10].tolist())
         assert top <= set(cand.tolist())
+
+
+def test_a_terms_idf_is_lucenes_over_the_live_passages_each_time_it_is_asked() -> None:
+    docs = _sample_corpus(4, 200)
+    old = Index.build(((d, None) for d in docs), max_tokens=60)
+    from askbrief.search.index import Segment, Tombstones, analyze_documents
+
+    def lucene(index: Index, term: str) -> float:
+        held = sum(term in passage_terms(p) for doc in index.docs for p in index.doc_passages(doc))
+        n = index.n_passages
+        return float(np.log1p((n - held + 0.5) / (held + 0.5)))
+
+    for _ in range(2):  # the second time from what the index keeps
+        assert old.term_idf("china") == pytest.approx(lucene(old, "china"))
+    added = [Document(source=f"new{i}.txt", title="New", text="China. China.") for i in range(30)]
+    tomb = Tombstones().with_removed(old.segments[0], list(range(100)))
+    refreshed = Index(
+        [old.segments[0], Segment.from_parts([analyze_documents(((d, None) for d in added), 60)])],
+        [tomb, Tombstones()],
+    )
+    assert refreshed.term_idf("china") == pytest.approx(lucene(refreshed, "china"))
+    assert refreshed.term_idf("china") != pytest.approx(old.term_idf("china"))

@@ -92,6 +92,23 @@ def test_passages_that_merely_share_words_are_kept_apart() -> None:
     assert len(ranked) == 2
 
 
+def test_passages_sharing_four_fifths_of_their_words_collapse_and_fewer_do_not() -> None:
+    # eight words each: seven shared of nine in all (0.78) stay apart; four of five (0.8) fold
+    base = "alpha beta gamma delta epsilon zeta eta theta"
+    apart = collapse_duplicates(
+        [_hit(1, "a.txt", base, 2.0), _hit(2, "b.txt", base.replace("theta", "iota"), 1.0)]
+    )
+    assert len(apart) == 2
+    folded = collapse_duplicates(
+        [
+            _hit(1, "a.txt", "alpha beta gamma delta", 2.0),
+            _hit(2, "b.txt", "alpha beta gamma delta epsilon", 1.0),
+        ]
+    )
+    assert [r.hit.passage.source for r in folded] == ["a.txt"]
+    assert folded[0].also_in == ("b.txt",)
+
+
 def test_four_hundred_copies_answer_from_several_passages_and_say_where_else(
     tmp_path: Path,
 ) -> None:

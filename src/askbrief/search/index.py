@@ -42,6 +42,10 @@ __all__ = [
 ]
 
 
+# Terms whose IDF an open index keeps (a few megabytes at most).
+_IDF_KEPT = 65536
+
+
 class Index:
     """Segments plus tombstones, searched as one BM25 index over the live passages."""
 
@@ -75,6 +79,7 @@ class Index:
             [] for _ in self.segments
         ]
         self._avgdl = (live_len / live_n if live_n else 1.0) or 1.0
+        self._idf: dict[str, float] = {}
         # Where a fresh build of the same files would put each passage: ties go to the earlier.
         self._rank = np.full(int(self.base[-1]), np.iinfo(np.int64).max, np.int64)
         self.docs: list[DocRecord] = []
@@ -117,8 +122,17 @@ class Index:
         return df
 
     def term_idf(self, term: str) -> float:
-        """IDF of a term; a term found nowhere gets the IDF of a term found in no passage."""
-        return float(idf(np.asarray([self.document_frequency(term)]), self._n)[0])
+        """IDF of a term; a term found nowhere gets the IDF of a term found in no passage.
+        Kept per term: a question weighs every heading and title of its candidates, and an
+        index never changes once opened (a refresh opens a new one)."""
+        known = self._idf.get(term)
+        if known is None:
+            if len(self._idf) >= _IDF_KEPT:
+                self._idf.clear()
+            known = self._idf[term] = float(
+                idf(np.asarray([self.document_frequency(term)]), self._n)[0]
+            )
+        return known
 
     def passage_text(self, pid: int) -> str:
         s, local = self._locate(pid)

@@ -65,7 +65,18 @@ class Ranked:
 
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in _WORD.findall(text))
+    return frozenset(map(str.lower, _WORD.findall(text)))
+
+
+def _near_duplicates(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether the word sets ``a`` and ``b`` overlap by ``NEAR_DUPLICATE`` (Jaccard) or more.
+    The union's size is counted from the sizes, so only the intersection is built: fifty
+    candidates make over a thousand pairs a question."""
+    small, large = min(len(a), len(b)), max(len(a), len(b))
+    if large == 0 or small / large < NEAR_DUPLICATE:
+        return False
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) >= NEAR_DUPLICATE
 
 
 def collapse_duplicates(
@@ -79,14 +90,9 @@ def collapse_duplicates(
     kept: list[tuple[Ranked, frozenset[str], list[str]]] = []
     for rank, hit in enumerate(hits, start=1):
         words = _words(hit.passage.text)
-        twin = None
-        for i, (_, other, _) in enumerate(kept):
-            small, large = sorted((len(words), len(other)))
-            if large == 0 or small / large < NEAR_DUPLICATE:
-                continue
-            if len(words & other) / len(words | other) >= NEAR_DUPLICATE:
-                twin = i
-                break
+        twin = next(
+            (i for i, (_, other, _) in enumerate(kept) if _near_duplicates(words, other)), None
+        )
         if twin is None:
             kept.append((Ranked(hit, rank), words, []))
             continue
