@@ -13,7 +13,6 @@ index format must be the same in both trees (an ``ANALYZER_VERSION`` bump makes 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -55,22 +54,12 @@ def worker(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _run(src: Path, args: dict[str, Any]) -> dict[str, Any]:
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(args, f)
+    """``worker`` in a fresh process (``run.py``'s), with the askbrief of ``src`` first on the
+    path."""
+    from run import _run_worker
+
     env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{HERE}"}
-    try:
-        proc = subprocess.run(
-            [sys.executable, __file__, "--worker", f.name],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=3600,
-        )
-    finally:
-        os.unlink(f.name)
-    if proc.returncode != 0:
-        return {"error": (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return _run_worker("answer_speed", args, timeout=3600, env=env)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,12 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--cache", type=Path, default=HERE / "results" / "cache")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(json.loads(Path(args.worker).read_text()))))
-        return 0
-
     from corpora import base_documents, make_corpus
     from run import _label, _size, make_questions
 

@@ -316,12 +316,20 @@ def worker_xapian_serve(a: dict[str, Any]) -> dict[str, Any]:
     return serve(a)
 
 
+def worker_answer_speed(a: dict[str, Any]) -> dict[str, Any]:
+    from answer_speed import worker
+
+    return worker(a)
+
+
 WORKERS = {
     name[len("worker_") :]: fn for name, fn in globals().items() if name.startswith("worker_")
 }
 
 
-def _run_worker(name: str, args: dict[str, Any], timeout: float = 7200) -> dict[str, Any]:
+def _run_worker(
+    name: str, args: dict[str, Any], timeout: float = 7200, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(args, f)
     try:
@@ -330,6 +338,7 @@ def _run_worker(name: str, args: dict[str, Any], timeout: float = 7200) -> dict[
             capture_output=True,
             text=True,
             timeout=timeout,
+            env=env,
         )
     finally:
         os.unlink(f.name)
