@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,7 +31,7 @@ WARM_UP = 50
 
 def worker(a: dict[str, Any]) -> dict[str, Any]:
     """Open the saved index with whichever askbrief is first on the path, and time answers."""
-    from run import _settings
+    from run import _pct, _settings
 
     from askbrief.session import Session
 
@@ -46,11 +46,7 @@ def worker(a: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
         session.ask(q)
         times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return {
-        "p50_ms": statistics.median(times),
-        "p95_ms": times[min(len(times) - 1, int(0.95 * len(times)))],
-    }
+    return {"p50_ms": _pct(times, 0.5), "p95_ms": _pct(times, 0.95)}
 
 
 def _run(src: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(
             ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)], check=False
         )
-        subprocess.run(["rm", "-rf", str(work)], check=False)
+        shutil.rmtree(work, ignore_errors=True)
     print(f"| {_label(n)}, {args.queries} questions | full answer p50 | p95 |")
     print("|---|---|---|")
     for name, runs in results.items():
