@@ -103,6 +103,8 @@ SCONS_DOCS = Path("/usr/share/doc/scons")
 GETTEXT_DOCS = Path("/usr/share/doc/gettext")
 GNUCASH_DOCS = Path("/usr/share/doc/gnucash-docs")
 MAXIMA_DOCS = Path("/usr/share/doc/maxima-doc")
+FLASK_DOCS = Path("/usr/share/doc/python-flask-doc/html")
+KNOT_DOCS = Path("/usr/share/doc/knot-doc")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -167,6 +169,8 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "gettext manual": (GETTEXT_DOCS, REPO / "bench" / "gettext_questions.jsonl", False),
     "GnuCash docs": (GNUCASH_DOCS, REPO / "bench" / "gnucash_questions.jsonl", False),
     "Maxima manual": (MAXIMA_DOCS, REPO / "bench" / "maxima_questions.jsonl", False),
+    "Flask docs": (FLASK_DOCS, REPO / "bench" / "flask_questions.jsonl", False),
+    "Knot DNS docs": (KNOT_DOCS, REPO / "bench" / "knot_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
