@@ -198,6 +198,47 @@ def test_a_long_question_in_the_askers_words_has_a_lower_bar_unless_it_names_wha
     assert short.lenient_threshold is None
 
 
+def test_a_long_questions_lower_bar_forgives_common_words_the_corpus_lacks_however_many() -> None:
+    """ "…so the secondary thinks it's up to date and never pulls the zone. How do I make the
+    secondary fetch the whole zone?": Knot's manual never says "thinks" or "pulls", the asker's
+    story, not a subject it lacks. When no quote reaches the bar, the lower bar is then a share of
+    the long question's threshold, as if the corpus held them; a lower-case word that is no
+    common English ("certbot") keeps it a share of the half."""
+    weights = {"secondari": 3.0, "date": 4.8, "zone": 0.9, "fetch": 6.5, "whole": 4.2}
+
+    def terms(question: str, missing: tuple[str, ...]) -> QuestionTerms:
+        return QuestionTerms.of(
+            [*weights, *missing],
+            lambda t: 8.0 if t in missing else weights[t],
+            question,
+            found=lambda t: t not in missing,
+        )
+
+    story = terms(
+        "After a restore the secondary thinks it is up to date and never pulls the zone. "
+        "How do I make the secondary fetch the whole zone?",
+        ("think", "pull"),
+    )
+    assert story.common == {"think", "pull"}
+    assert story.answer_threshold == MIN_COVERAGE  # the usual bar stays half: two words lack
+    assert story.lenient_threshold == pytest.approx(LENIENT_SHARE / 3)
+    name = terms(
+        "After a restore the secondary thinks it is up to date and certbot renews the zone. "
+        "How do I make the secondary fetch the whole zone?",
+        ("think", "certbot"),
+    )
+    assert name.common == {"think"}
+    assert name.lenient_threshold == pytest.approx(LENIENT_SHARE * MIN_COVERAGE)
+    # a common word that modifies what follows names the subject ("a hot standby server")
+    standby = terms(
+        "After a restore the secondary thinks it is up to date with the standby server. "
+        "How do I make the secondary fetch the whole zone?",
+        ("think", "standbi"),
+    )
+    assert "standbi" not in standby.common
+    assert standby.lenient_threshold == pytest.approx(LENIENT_SHARE * MIN_COVERAGE)
+
+
 def test_an_everyday_word_the_corpus_lacks_is_an_aside_whatever_its_share() -> None:
     """ "Can I use HAProxy as the forward proxy that the browsers in our office use to reach the
     internet?": the manual never says "office", which weighs 30% of the question, yet the asker's

@@ -32,7 +32,8 @@ ANSWER_TERMS = 4
 # everyday word asked in lower case ("the browsers in our office") is an aside whatever its share.
 INCIDENTAL_SHARE = 0.2
 # When no quote covers a long question's threshold, the share of it that still answers, provided
-# every word the corpus lacks is prose written in lower case (``QuestionTerms.lenient_threshold``).
+# every word the corpus lacks is prose written in lower case (``QuestionTerms.lenient_threshold``);
+# of the long-question threshold when every such word is also common English.
 LENIENT_SHARE = 0.75
 # A term whose IDF is below this is in nine passages of ten or more (the product's own name on
 # every page of its manual, "weechat"): it says nothing of what is asked, so it does not make a
@@ -204,6 +205,17 @@ def _everyday(
     )
 
 
+def _no_word(word: str) -> bool:
+    """Where the static model is not loaded, no word is whole in its vocabulary."""
+    return False
+
+
+def _long_threshold(own: int) -> float:
+    """A long question's threshold: a third of its weight, and past twelve own terms the weight
+    of ``ANSWER_TERMS`` of them."""
+    return min(LONG_THRESHOLD, ANSWER_TERMS / own)
+
+
 def _plain(question: str, missing: frozenset[str]) -> frozenset[str]:
     """The ``missing`` terms that ``question`` writes only as lower-case words: "garbled", not
     "Parquet" nor a word written both ways."""
@@ -234,6 +246,9 @@ class QuestionTerms:
     everyday: frozenset[str] = frozenset()
     # missing terms the question writes only as lower-case words, prose rather than a name
     plain: frozenset[str] = frozenset()
+    # missing terms asked as common English words in lower case ("thinks", "pulls"), by the static
+    # model's vocabulary or else tiktoken's, however many the question lacks
+    common: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -263,6 +278,7 @@ class QuestionTerms:
             defines=frozenset(defines),
             everyday=_everyday(question, missing, is_word) if len(missing) == 1 else frozenset(),
             plain=_plain(question, missing),
+            common=_everyday(question, missing, is_word or _no_word),
         )
 
     @property
@@ -282,7 +298,7 @@ class QuestionTerms:
         is what the question is about."""
         own = self._own_count()
         if own >= LONG_QUESTION and self._missing_is_incidental():
-            return min(LONG_THRESHOLD, ANSWER_TERMS / own)
+            return _long_threshold(own)
         return HALF
 
     @property
@@ -292,10 +308,15 @@ class QuestionTerms:
         corpus lacks is prose in lower case ("garbled", "phones"), never a name ("Parquet",
         "DuckDB"), however much of the question such words weigh. Asked in the asker's own words
         ("My Flask app talks to MySQL and every morning the first request fails…"), such a
-        question shares fewer words with its answer than a short one does; None where no lower
-        bar applies."""
+        question shares fewer words with its answer than a short one does. When every such word
+        is also common English, not naming what follows it ("…so the secondary thinks it's up to
+        date and never pulls the zone"), the share is of the long-question threshold, as if the
+        corpus held them: the words are the asker's story, not a subject the documents lack.
+        None where no lower bar applies."""
         own = self._own_count()
         if own >= LONG_QUESTION and not self.borrowed and self.missing <= self.plain:
+            if self.missing <= self.common:
+                return _long_threshold(own) * LENIENT_SHARE
             return self.answer_threshold * LENIENT_SHARE
         return None
 
