@@ -34,7 +34,8 @@ Ghostscript's: ``apt-get install ghostscript-doc``; Octave's: ``apt-get install 
 Debian Policy: ``apt-get install debian-policy``; gnuplot's: ``apt-get install gnuplot-doc``;
 fish's: ``apt-get install fish-common``; flex's: ``apt-get install flex-doc``; SCons's:
 ``apt-get install scons-doc``; gettext's: ``apt-get install gettext-doc``; GnuCash's:
-``apt-get install gnucash-docs``; Maxima's: ``apt-get install maxima-doc``).
+``apt-get install gnucash-docs``; Maxima's: ``apt-get install maxima-doc``; Flask's:
+``apt-get install python-flask-doc``; Knot DNS's: ``apt-get install knot-doc``).
 """
 
 from __future__ import annotations
