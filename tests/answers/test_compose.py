@@ -440,6 +440,44 @@ def test_a_quote_starts_where_its_paragraph_does_when_the_paragraph_is_short(
     assert matched.startswith(("You should try running", "Valgrind will run much more slowly"))
 
 
+_SESSION_CODE = (
+    "    from flask import session\n\n"
+    "    def test_modify_session(client):\n"
+    "        with client.session_transaction() as session:\n"
+    "            # set a user id without going through the login route\n"
+    '            session["user_id"] = 1\n'
+)
+_SESSION_PROSE = (
+    "If you want to set a value in the session before making a request, use the client's "
+    "session_transaction() method in a with statement. It returns a session object and saves "
+    "it once the block ends.\n\n"
+)
+
+
+def test_a_quote_of_code_runs_back_to_the_paragraph_that_introduces_it(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """The code's comment matches the question best, but code alone answers no one: the quote
+    runs back over the block's first lines and the blank lines to the sentences that say what
+    the code does, and --explain says so."""
+    text = "Testing the session\n\n" + _SESSION_PROSE + _SESSION_CODE
+    question = "How do I set a user id in the session without going through the login route?"
+    first, explained = _first_quote(tmp_path, settings, text, question)
+    assert first.quote.startswith("If you want to set a value in the session")
+    assert "# set a user id without going through the login route" in first.quote
+    assert "characters to the paragraph that introduces its code" in explained
+
+
+def test_a_quote_of_code_right_under_its_heading_stays_as_it_is(
+    tmp_path: Path, settings: Settings
+) -> None:
+    text = "Testing the session\n\n" + _SESSION_CODE
+    question = "How do I set a user id in the session without going through the login route?"
+    first, explained = _first_quote(tmp_path, settings, text, question)
+    assert not first.quote.startswith(("Testing the session", "from flask"))
+    assert "introduces its code" not in explained
+
+
 def test_a_quote_in_a_long_paragraph_does_not_run_back_part_of_the_way(
     tmp_path: Path, settings: Settings
 ) -> None:

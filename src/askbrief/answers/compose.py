@@ -50,6 +50,7 @@ from .quotes import (
     Candidate,
     Weights,
     candidates,
+    code_like,
     ends_in_colon,
     hit_sentences,
     joined_text,
@@ -426,6 +427,10 @@ def _open_paragraph(
     paragraph), or stays as it is."""
     if not _in_passage(c):
         return c, None
+    if code_like(c.quote):
+        explained = _with_its_explanation(c, others, previous_passage)
+        if explained is not None:
+            return explained, RunBack.EXPLAINED
     leaning = continues_previous(c.quote)
     p = c.hit.passage
     spans = [(p.start + s, p.start + e) for s, e in sentence_spans(p.text)]
@@ -460,6 +465,42 @@ def _open_paragraph(
     quote = p.text[start - p.start : c.start - p.start] + c.quote
     how = RunBack.LEANS if leaning else RunBack.PARAGRAPH
     return replace(c, start=start, quote=quote), how
+
+
+def _with_its_explanation(
+    c: Candidate,
+    others: Sequence[Candidate],
+    previous_passage: Callable[[Passage], Passage | None] | None,
+) -> Candidate | None:
+    """A quote of code (``client.session_transaction()…``) run back over the code block's
+    earlier lines and blank lines (what is no readable prose: ``quote_penalty``) to the prose
+    paragraph that introduces it ("…use the client's session_transaction() method in a with
+    statement. It returns a session object…"), never past the section's heading, when that
+    paragraph lies within the passage (its start known, as for ``_open_paragraph``), is quoted by
+    none of ``others``, and the whole fits in ``MAX_QUOTE_CHARS`` as shown; None otherwise.
+    Documentation shows code after the sentence that says what it does, and code alone answers
+    no one."""
+    p = c.hit.passage
+    before = p.text[: c.start - p.start]
+    breaks = list(_BLANK_LINE.finditer(before))
+    starts = [0] + [m.end() for m in breaks]
+    ends = [m.start() for m in breaks] + [len(before)]
+    # The quote's own paragraph is the code block's; the paragraphs before it, back to prose.
+    for i in range(len(starts) - 2, -1, -1):
+        para = before[starts[i] : ends[i]]
+        if p.heading and para.strip() == p.heading.strip():
+            return None  # the section's heading: nothing before it explains this code
+        if not para.strip() or quote_penalty(para) >= _PROSE:
+            continue  # the code block's lines, or a label such as ".. code-block:: python"
+        if starts[i] == 0 and not _opens_paragraph(p, previous_passage):
+            return None
+        start = p.start + starts[i] + len(para) - len(para.lstrip())
+        if _shown_length(p.text[start - p.start : c.start - p.start] + c.quote) > MAX_QUOTE_CHARS:
+            return None
+        if _quoted_elsewhere(c, others, start, c.start):
+            return None
+        return replace(c, start=start, quote=p.text[start - p.start : c.start - p.start] + c.quote)
+    return None
 
 
 def _runs_on_from(c: Candidate, chosen: Sequence[Candidate]) -> int | None:

@@ -28,6 +28,7 @@ class RunBack(StrEnum):
 
     LEANS = "the sentence its opening leans on"
     PARAGRAPH = "the start of its paragraph"
+    EXPLAINED = "the paragraph that introduces its code"
 
 
 class RunOn(StrEnum):

@@ -73,6 +73,7 @@ __all__ = [
     "Weights",
     "candidates",
     "carries_on",
+    "code_like",
     "ends_in_colon",
     "hit_sentences",
     "joined_text",
@@ -91,6 +92,8 @@ GENERIC_HEADINGS = frozenset(
     analyze("description overview introduction summary synopsis abstract definition purpose about")
 )
 _CODE_PENALTY = 0.4
+# The code part of ``quote_penalty`` from which a text is code (a quarter of its words not words).
+CODE_LIKE = 0.1
 _FRAGMENT_PENALTY = 0.25
 _SHORT_PENALTY = 0.15
 
@@ -220,6 +223,17 @@ def quote_penalty(quote: str, lead_in: bool = False) -> float:
     if len(words) < 4:
         penalty += _SHORT_PENALTY
     return penalty
+
+
+def code_like(text: str) -> bool:
+    """Whether ``text`` reads as code: so many of its words are not words (``name(arg)``,
+    ``x = 1``, ``"user_id"``) that that alone would mark it down as ``quote_penalty`` does;
+    a heading or a short line of words is no code."""
+    words = text.split()
+    if not words:
+        return False
+    prose = sum(1 for w in words if _WORD.match(w)) / len(words)
+    return _CODE_PENALTY * (1.0 - prose) >= CODE_LIKE
 
 
 def ends_in_colon(quote: str) -> bool:
