@@ -485,12 +485,17 @@ def _with_its_explanation(
     breaks = list(_BLANK_LINE.finditer(before))
     starts = [0] + [m.end() for m in breaks]
     ends = [m.start() for m in breaks] + [len(before)]
-    # The quote's own paragraph is the code block's; the paragraphs before it, back to prose.
+    # The quote's own paragraph is the code block's, unless prose leads into it there ("So, the
+    # result of int32 (5) ./ int32 (8) is 1." ends a paragraph of prose): then it is no code
+    # block, and the quote runs back as any other does. Before it, the paragraphs back to prose.
+    own = before[starts[-1] :]
+    if own.strip() and quote_penalty(own.strip()) < _PROSE:
+        return None
     for i in range(len(starts) - 2, -1, -1):
         para = before[starts[i] : ends[i]]
         if p.heading and para.strip() == p.heading.strip():
             return None  # the section's heading: nothing before it explains this code
-        if not para.strip() or quote_penalty(para) >= _PROSE:
+        if not para.strip() or quote_penalty(para.strip()) >= _PROSE:
             continue  # the code block's lines, or a label such as ".. code-block:: python"
         if starts[i] == 0 and not _opens_paragraph(p, previous_passage):
             return None
