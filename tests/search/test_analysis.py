@@ -73,6 +73,15 @@ def test_hedges_what_happens_end_up_a_passive_get_and_have_got_are_question_fram
     assert "think" in analyze_question("What do the authors think of the plan?")
 
 
+def test_whats_going_on_asks_what_is_wrong_and_is_framing() -> None:
+    """ "…and now the daemon hangs every time a VM starts. What's going on?": no passage says
+    "going on"; the story before it is what the answer must match."""
+    for framing in ("What's going on?", "What is going on?", "what’s going on here?"):
+        assert analyze_question(f"The daemon hangs. {framing}") == ["daemon", "hang"]
+    # going on somewhere is no framing
+    assert "go" in analyze_question("Which jobs are going on the queue first?")
+
+
 def test_a_stressing_adverb_is_question_framing_not_a_term() -> None:
     from askbrief.search.analysis import analyze_question
 

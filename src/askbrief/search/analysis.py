@@ -150,6 +150,8 @@ _QUESTION_FRAME = re.compile(
     r"\b(?:a\s+)?lots?\s+of\b|\ba\s+(?:bunch|couple)\s+of\b|\b(?:kind|sort)\s+of\b|"
     # "what happens if…" asks for a consequence, which rarely says "happens"
     r"\bwhat\s+(?:happens|happened|will\s+happen|would\s+happen)\b|"
+    # "…and now the daemon hangs. What's going on?" asks what is wrong, in no passage's words
+    r"\bwhat(?:['’]s|\s+is|\s+was)\s+going\s+on\b|"
     # "end up waiting": the phrasal verb frames the verb after it
     r"\bend(?:s|ed)?\s+up(?=\s+\w+ing\b)|"
     # "got" or "get" before a participle is the passive's auxiliary ("got corrupted")
