@@ -215,8 +215,7 @@ def quote_penalty(quote: str, lead_in: bool = False) -> float:
     words = quote.split()
     if not words:
         return 1.0
-    prose = sum(1 for w in words if _WORD.match(w)) / len(words)
-    penalty = _CODE_PENALTY * (1.0 - prose)
+    penalty = _code_penalty(words)
     # A label ("Example:") leads into nothing a reader could act on: a lead-in is a sentence.
     if not ENDS_SENTENCE.search(quote) and not (lead_in and len(words) >= 4 and leads_in(quote)):
         penalty += _FRAGMENT_PENALTY
@@ -230,10 +229,13 @@ def code_like(text: str) -> bool:
     ``x = 1``, ``"user_id"``) that that alone would mark it down as ``quote_penalty`` does;
     a heading or a short line of words is no code."""
     words = text.split()
-    if not words:
-        return False
+    return bool(words) and _code_penalty(words) >= CODE_LIKE
+
+
+def _code_penalty(words: Sequence[str]) -> float:
+    """The part of ``quote_penalty`` for the share of ``words`` (at least one) that are no words."""
     prose = sum(1 for w in words if _WORD.match(w)) / len(words)
-    return _CODE_PENALTY * (1.0 - prose) >= CODE_LIKE
+    return _CODE_PENALTY * (1.0 - prose)
 
 
 def ends_in_colon(quote: str) -> bool:
