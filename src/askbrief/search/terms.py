@@ -267,6 +267,7 @@ class QuestionTerms:
         focus, words = question_focus(question)
         unique = list(dict.fromkeys(terms))
         missing = frozenset(t for t in unique if found is not None and not found(t))
+        common = _everyday(question, missing, is_word or _no_word)
         return cls(
             {t: idf(t) for t in unique},
             focus,
@@ -276,9 +277,10 @@ class QuestionTerms:
             missing,
             phrases=frozenset(phrases),
             defines=frozenset(defines),
-            everyday=_everyday(question, missing, is_word) if len(missing) == 1 else frozenset(),
+            # the aside rule reads one missing word, and only by the static model's vocabulary
+            everyday=common if len(missing) == 1 and is_word is not None else frozenset(),
             plain=_plain(question, missing),
-            common=_everyday(question, missing, is_word or _no_word),
+            common=common,
         )
 
     @property
