@@ -35,7 +35,8 @@ Debian Policy: ``apt-get install debian-policy``; gnuplot's: ``apt-get install g
 fish's: ``apt-get install fish-common``; flex's: ``apt-get install flex-doc``; SCons's:
 ``apt-get install scons-doc``; gettext's: ``apt-get install gettext-doc``; GnuCash's:
 ``apt-get install gnucash-docs``; Maxima's: ``apt-get install maxima-doc``; Flask's:
-``apt-get install python-flask-doc``; Knot DNS's: ``apt-get install knot-doc``).
+``apt-get install python-flask-doc``; Knot DNS's: ``apt-get install knot-doc``; Bacula's:
+``apt-get install bacula-doc``; Privoxy's: ``apt-get install privoxy``).
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ GNUCASH_DOCS = Path("/usr/share/doc/gnucash-docs")
 MAXIMA_DOCS = Path("/usr/share/doc/maxima-doc")
 FLASK_DOCS = Path("/usr/share/doc/python-flask-doc/html")
 KNOT_DOCS = Path("/usr/share/doc/knot-doc")
+BACULA_DOCS = Path("/usr/share/doc/bacula-doc/html")
+PRIVOXY_DOCS = Path("/usr/share/doc/privoxy")
 
 # name → (corpus, question file, public?)
 SETS: dict[str, tuple[Path, Path, bool]] = {
@@ -172,6 +175,8 @@ SETS: dict[str, tuple[Path, Path, bool]] = {
     "Maxima manual": (MAXIMA_DOCS, REPO / "bench" / "maxima_questions.jsonl", False),
     "Flask docs": (FLASK_DOCS, REPO / "bench" / "flask_questions.jsonl", False),
     "Knot DNS docs": (KNOT_DOCS, REPO / "bench" / "knot_questions.jsonl", False),
+    "Bacula manuals": (BACULA_DOCS, REPO / "bench" / "bacula_questions.jsonl", False),
+    "Privoxy docs": (PRIVOXY_DOCS, REPO / "bench" / "privoxy_questions.jsonl", False),
 }
 
 # name → settings overrides; "chosen" is the default configuration.
