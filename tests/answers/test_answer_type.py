@@ -108,6 +108,10 @@ def test_the_question_words_decide_the_answer_type(question: str, kind: AnswerTy
         (AnswerType.CONSEQUENCE, "Spaces fill the whitespace of a tab.", False),
         (AnswerType.PURPOSE, "Annotated tags are meant for release.", True),
         (AnswerType.YES_NO, "By default, add refuses to create a new worktree.", True),
+        # that a thing happens by itself, or is kept from happening, settles it too
+        (AnswerType.YES_NO, "Vim will automatically save your undo history.", True),
+        (AnswerType.YES_NO, "The user is prevented from making entries directly.", True),
+        (AnswerType.YES_NO, "Vim saves your undo history in a file.", False),
         # an option's name is no settling word
         (AnswerType.YES_NO, "--no-wrap Disables breaking long message lines.", False),
         (AnswerType.PROCEDURE, "Use git stash to record the current state.", True),

@@ -189,9 +189,13 @@ _CUES: dict[AnswerType, re.Pattern[str]] = {
         r"affected|unaffected|unchanged)\b",
         _Q,
     ),
+    # A word that settles yes or no: a negation, a rule, a permission, or that it happens by
+    # itself ("Vim will automatically save your undo history…" for "Can Vim remember…?").
     AnswerType.YES_NO: re.compile(
         r"(?<![\w-])(?:not|no|never|cannot|can't|won't|doesn't|isn't|only|always|must|refuses?|"
-        r"allowed|allows?|possible|impossible|yes|unless|none)(?![\w-])|n't\b",
+        r"allowed|allows?|possible|impossible|yes|unless|none|automatically|automatic|"
+        r"prevents?|prevented|forbids?|forbidden|disallows?|disallowed|prohibits?|prohibited)"
+        r"(?![\w-])|n't\b",
         _Q,
     ),
     AnswerType.PROCEDURE: re.compile(
